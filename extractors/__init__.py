@@ -1,0 +1,53 @@
+"""Document → report: pure functions from bytes to the template's cells (no I/O beyond format converters)."""
+from __future__ import annotations
+
+from extractors.model import ExtractionError, Layout, Report
+from extractors.report import report_from_layout
+from extractors.sniff import sniff
+
+MEDIA_TYPES = {
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "ole": "application/msword",
+    "html": "text/html",
+    "text": "text/plain",
+}
+
+
+def read_layout(data: bytes, name: str | None = None) -> Layout:
+    """The format's reader, chosen from the bytes."""
+    kind = sniff(data)
+    if kind == "empty":
+        raise ExtractionError("empty", "the file is empty", name)
+    if kind == "text":
+        from extractors.text import read_text
+        return read_text(data)
+    if kind == "html":
+        from extractors.html import read_html
+        return read_html(data)
+    if kind == "docx":
+        from extractors.docx import read_docx
+        return read_docx(data)
+    if kind == "pdf":
+        from extractors.pdf import read_pdf
+        return read_pdf(data)
+    if kind == "ole":
+        from extractors.ole import read_ole
+        return read_ole(data)
+    labels = {"xlsx": "an Excel workbook", "zip": "a zip archive", "image": "an image (needs OCR)",
+              "ofd": "an OFD document", "rtf": "an RTF document", "binary": "a binary file of unknown type"}
+    raise ExtractionError("unsupported_format", f"unsupported format: {labels.get(kind, kind)}", name)
+
+
+def extract(data: bytes, name: str | None = None) -> Report:
+    """Read one document into a report. Raises ExtractionError with a reason code when it cannot."""
+    try:
+        layout = read_layout(data, name)
+    except ExtractionError as err:
+        if err.source is None:
+            err.source = name
+        raise
+    return report_from_layout(layout, source=name)
+
+
+__all__ = ["extract", "read_layout", "sniff", "ExtractionError", "Report", "Layout"]

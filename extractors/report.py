@@ -1,0 +1,300 @@
+"""Map a document's layout (paragraphs and grids, any format) onto the template's cells.
+
+Tables are located by their own labels and by the section headings around them, never by position
+in the file; a grid without recognisable labels continues the table before it (a PDF page break).
+Within a table, a row is recognised by its label and its values are the value-like cells at its end,
+which is how every layout seen so far prints them (labels left, numbers right).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from extractors.cells import looks_like_value, normalize_label, read_cell
+from extractors.metadata import narrative_facts, read_metadata
+from extractors.model import CellValue, ExtractionError, Grid, GridCell, Layout, Paragraph, Report
+from extractors.template import (OTHER_HANDLING, OTHER_SUBROWS, T2_2019, T2_2021, T3_2021, T3_COLUMNS,
+                                 T3_SUBTOTAL_KEYS, T4, TEMPLATE_2019, TEMPLATE_2021, TEMPLATE_PRE2019, Row,
+                                 Table, expected_cells, t3_variant)
+
+
+@dataclass
+class SourceRow:
+    """One printed row: its own cells (spanned positions dropped) and where they sit in their grid."""
+    cells: list[GridCell]
+    positions: list[int]
+    grid: Grid
+    index: int
+
+    def split(self) -> tuple[str, list[tuple[int, GridCell]]]:
+        """(normalised label, trailing value cells with their grid positions)."""
+        k = len(self.cells)
+        while k > 0 and looks_like_value(self.cells[k - 1].text):
+            k -= 1
+        label = normalize_label("".join(c.text for c in self.cells[:k]))
+        return label, list(zip(self.positions[k:], self.cells[k:]))
+
+
+# ------------------------------------------------------------------ sections
+_T3_MARKS = ("本年新收", "申请人情况", "予以公开", "本年度办理结果", "上年结转")
+_T4_MARKS = ("行政复议", "行政诉讼", "复议后起诉", "直接起诉")
+_T2_MARKS = ("第二十条", "规章", "规范性文件", "行政许可", "行政处罚", "行政强制", "事业性收费", "集中采购")
+
+
+def classify_grid(grid: Grid) -> str | None:
+    text = normalize_label("".join(c.text for row in grid.rows for c in row if c is not None))
+    if any(m in text for m in _T3_MARKS):
+        return "t3"
+    if any(m in text for m in _T4_MARKS):
+        return "t4"
+    if any(m in text for m in _T2_MARKS):
+        return "t2"
+    return None
+
+
+def classify_heading(text: str) -> str | None:
+    """'t2'/'t3'/'t4' for a section heading of the tables, 'end' for 五/六, None for other paragraphs."""
+    t = normalize_label(text)
+    if len(t) > 40:
+        return None
+    if re.match(r"^二[、.]", t) and "主动公开" in t:
+        return "t2"
+    if re.match(r"^三[、.]", t) and "申请" in t:
+        return "t3"
+    if re.match(r"^四[、.]", t) and ("复议" in t or "诉讼" in t):
+        return "t4"
+    if re.match(r"^[五六][、.]", t):
+        return "end"
+    return None
+
+
+def split_sections(layout: Layout) -> tuple[dict[str, list[SourceRow]], list[tuple[str, dict]]]:
+    """Rows of tables 二/三/四 (from all their grids, in order) and the paragraphs before them."""
+    sections: dict[str, list[SourceRow]] = {"t2": [], "t3": [], "t4": []}
+    intro: list[tuple[str, dict]] = []
+    current: str | None = None
+    seen_tables = False
+    for block in layout.blocks:
+        if isinstance(block, Paragraph):
+            kind = classify_heading(block.text)
+            if kind:
+                current = None if kind == "end" else kind
+                seen_tables = True
+            elif not seen_tables:
+                intro.append((block.text, block.loc))
+            continue
+        kind = classify_grid(block) or current
+        seen_tables = True
+        if kind is None:
+            continue
+        current = kind
+        for i, row in enumerate(block.rows):
+            own = [(j, c) for j, c in enumerate(row) if c is not None]
+            if own:
+                sections[kind].append(SourceRow([c for _, c in own], [j for j, _ in own], block, i))
+    return sections, intro
+
+
+# ------------------------------------------------------------------ rows
+def match_row(label: str, rows: tuple[Row, ...]) -> Row | None:
+    """The template row a printed label names. Rows under a group heading are tried first because their
+    keys are specific; the row 总计 last because the word appears in other labels' notes."""
+    ordered = [r for r in rows if r.group] + [r for r in rows if not r.group and r.role != "total_handled"] + \
+              [r for r in rows if r.role == "total_handled"]
+    for row in ordered:
+        if any(normalize_label(k) in label for k in row.keys):
+            return row
+    return None
+
+
+def column_headers(grid: Grid) -> dict[int, str]:
+    """Each grid column's header words, top to bottom, from the rows above the first row holding a number."""
+    headers: dict[int, str] = {}
+    for row in grid.rows:
+        own = [c for c in row if c is not None]
+        if any(read_cell(c.text)[1] in ("number", "zero") for c in own):
+            break
+        for j, cell in enumerate(row):
+            if cell is None:
+                continue
+            for k in range(j, j + max(cell.colspan, 1)):
+                headers[k] = headers.get(k, "") + normalize_label(cell.text)
+    return headers
+
+
+def _subtotal_positions(grid: Grid) -> set[int]:
+    """Grid columns holding a portal-added 法人或其他组织 subtotal (never a template cell)."""
+    out = set()
+    org_keys = [normalize_label(k) for c in T3_COLUMNS[1:6] for k in c.keys]
+    for j, text in column_headers(grid).items():
+        rest = text.replace("申请人情况", "")
+        if "小计" in rest or (rest.endswith("法人或其他组织") and not any(k in rest for k in org_keys)):
+            out.add(j)
+    return out
+
+
+def _trim(values: list[tuple[int, GridCell]], width: int, grid: Grid) -> list[tuple[int, GridCell]] | None:
+    """Exactly `width` value cells, dropping a subtotal column or leading blank spacers; None if impossible."""
+    if len(values) > width:
+        subtotal = _subtotal_positions(grid)
+        if subtotal:
+            values = [(p, c) for p, c in values if p not in subtotal]
+    while len(values) > width and values[0][1].text.strip() == "":
+        values = values[1:]
+    return values if len(values) == width else None
+
+
+# ------------------------------------------------------------------ tables
+class _Collector:
+    def __init__(self):
+        self.found: dict[tuple[str, str, str], CellValue] = {}
+        self.notes: list[str] = []
+
+    def put(self, table: str, row: Row, columns, values: list[tuple[int, GridCell]]):
+        for column, (_, cell) in zip(columns, values):
+            key = (table, row.name, column.name)
+            if key in self.found:
+                self.notes.append(f"{table}.{row.name}.{column.name} printed twice; kept the first")
+                continue
+            value, semantic = read_cell(cell.text, column.kind)
+            self.found[key] = CellValue(table, row.name, column.name, value, cell.text, semantic, dict(cell.loc))
+
+
+def detect_template(sections: dict[str, list[SourceRow]], year: int | None) -> str:
+    t2_text = "".join(normalize_label(c.text) for r in sections["t2"] for c in r.cells)
+    if any(k in t2_text for k in ("新制作", "新公开数量", "上一年项目", "集中采购", "对外管理服务")):
+        return TEMPLATE_2019
+    if t2_text:
+        return TEMPLATE_2021
+    return TEMPLATE_2019 if year in (2019, 2020) else TEMPLATE_2021
+
+
+def read_t2(rows: list[SourceRow], table: Table, out: _Collector):
+    for src in rows:
+        label, values = src.split()
+        if not values or not label:
+            continue
+        row = match_row(label, table.rows)
+        if row is None:
+            continue
+        columns = table.columns_of(row)
+        trimmed = _trim(values, len(columns), src.grid)
+        if trimmed is None:
+            out.notes.append(f"t2.{row.name}: {len(values)} values printed, {len(columns)} expected")
+            continue
+        out.put("t2", row, columns, trimmed)
+
+
+def read_t3(rows: list[SourceRow], template: str, out: _Collector) -> Table:
+    matched: list[tuple[Row, SourceRow, list]] = []
+    candidates = T3_2021.rows + (OTHER_HANDLING,)
+    for src in rows:
+        label, values = src.split()
+        if not values or not label:
+            continue
+        if "小计" in label:
+            out.notes.append(f"t3: subtotal row '{label}' left out")
+            continue
+        row = match_row(label, candidates)
+        if row is None:
+            if any(read_cell(c.text)[1] in ("number", "zero") for _, c in values):
+                out.notes.append(f"t3: row '{label}' is not a template row; left out")
+            continue
+        matched.append((row, src, values))
+    has_subrows = any(r.name in OTHER_SUBROWS for r, _, _ in matched)
+    table = t3_variant(template, other_as_one_row=not has_subrows and any(
+        r.name == "other_handling" for r, _, _ in matched))
+    for row, src, values in matched:
+        if row.name == "other_handling" and has_subrows:
+            out.notes.append("t3: （六）其他处理 subtotal row left out (its three sub-rows are printed)")
+            continue
+        trimmed = _trim(values, len(T3_COLUMNS), src.grid)
+        if trimmed is None:
+            out.notes.append(f"t3.{row.name}: {len(values)} values printed, {len(T3_COLUMNS)} expected")
+            continue
+        out.put("t3", row, T3_COLUMNS, trimmed)
+    return table
+
+
+def read_t4(rows: list[SourceRow], out: _Collector):
+    # Printed with row labels (three rows of five)?
+    labelled = 0
+    for src in rows:
+        label, values = src.split()
+        if label and len(values) >= 5:
+            row = match_row(label, T4.rows)
+            trimmed = _trim(values, 5, src.grid) if row else None
+            if row and trimmed:
+                out.put("t4", row, T4.columns, trimmed)
+                labelled += 1
+    if labelled:
+        return
+    # Printed as one row of 15 under a header (or split 5 + 10 over two grids): the last row of each
+    # grid made only of value cells carries the numbers; blank header filler rows come before it.
+    by_grid: dict[int, tuple[Grid, list[SourceRow]]] = {}
+    for src in rows:
+        by_grid.setdefault(id(src.grid), (src.grid, []))[1].append(src)
+    numbers: list[tuple[int, GridCell]] = []
+    for grid, grid_rows in by_grid.values():
+        value_rows = [r for r in grid_rows if len(r.cells) >= 5 and all(looks_like_value(c.text) for c in r.cells)]
+        if value_rows:
+            last = value_rows[-1]
+            numbers.extend(zip(last.positions, last.cells))
+    if len(numbers) != 15:
+        if numbers:
+            out.notes.append(f"t4: {len(numbers)} values printed, 15 expected")
+        return
+    for i, row in enumerate(T4.rows):
+        out.put("t4", row, T4.columns, numbers[i * 5:(i + 1) * 5])
+
+
+# ------------------------------------------------------------------ the report
+def _all_text(layout: Layout) -> str:
+    parts = []
+    for b in layout.blocks:
+        if isinstance(b, Paragraph):
+            parts.append(b.text)
+        else:
+            parts.extend(c.text for row in b.rows for c in row if c is not None)
+    return "\n".join(parts)
+
+
+def report_from_layout(layout: Layout, source: str | None = None) -> Report:
+    text = _all_text(layout)
+    first_paragraphs = [b.text for b in layout.blocks if isinstance(b, Paragraph)][:5]
+    meta = read_metadata([layout.title] + first_paragraphs, text, layout.meta.get("SiteIDCode"))
+    sections, intro = split_sections(layout)
+    report = Report(title=meta.title, year=meta.year, publisher=meta.publisher,
+                    region_name=meta.region.name if meta.region else None,
+                    region_code=meta.region.code if meta.region else None,
+                    template=TEMPLATE_2021, media_type=layout.media_type, published=layout.published)
+    report.narrative = narrative_facts(intro)
+
+    if meta.year is not None and meta.year <= 2018:
+        report.template = TEMPLATE_PRE2019
+        report.notes.append("report year before 2019: the older statistics form is not read into the tables")
+        return report
+    if not any(sections.values()):
+        if "政府信息公开" not in text and "政务公开" not in text:
+            raise ExtractionError("not_a_report", "this is not a 政府信息公开 annual report "
+                                  "(no report tables and no mention of 政府信息公开)", source)
+        raise ExtractionError("table_not_found", "no report table found (表二/表三/表四); "
+                              "the tables may be images or missing", source)
+
+    template = detect_template(sections, meta.year)
+    out = _Collector()
+    read_t2(sections["t2"], T2_2019 if template == TEMPLATE_2019 else T2_2021, out)
+    t3 = read_t3(sections["t3"], template, out)
+    read_t4(sections["t4"], out)
+    if not any(k[0] == "t3" for k in out.found):
+        raise ExtractionError("table_not_found", "table 三 (收到和处理政府信息公开申请情况) not found", source)
+
+    report.template = template
+    other_one_row = t3.rows[-3].name == "other_handling"
+    for key in expected_cells(template, other_as_one_row=other_one_row):
+        if key in out.found:
+            report.cells.append(out.found[key])
+        else:
+            report.missing.append(".".join(key))
+    report.notes.extend(out.notes)
+    return report
