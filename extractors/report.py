@@ -133,8 +133,14 @@ def _subtotal_positions(grid: Grid) -> set[int]:
     return out
 
 
-def _trim(values: list[tuple[int, GridCell]], width: int, grid: Grid) -> list[tuple[int, GridCell]] | None:
-    """Exactly `width` value cells, dropping a subtotal column or leading blank spacers; None if impossible."""
+def _trim(src: SourceRow, values: list[tuple[int, GridCell]], width: int) -> list[tuple[int, GridCell]] | None:
+    """Exactly `width` value cells, dropping a subtotal column or leading blank spacers; None if impossible.
+
+    Too few value-like cells at the row's end means some value is text ("若干"): when the row has room,
+    its last `width` cells are the values all the same, and the text is kept as a `text` cell."""
+    grid = src.grid
+    if len(values) < width and len(src.cells) > width:
+        values = list(zip(src.positions[-width:], src.cells[-width:]))
     if len(values) > width:
         subtotal = _subtotal_positions(grid)
         if subtotal:
@@ -172,13 +178,13 @@ def detect_template(sections: dict[str, list[SourceRow]], year: int | None) -> s
 def read_t2(rows: list[SourceRow], table: Table, out: _Collector):
     for src in rows:
         label, values = src.split()
-        if not values or not label:
+        if not label or len(src.cells) < 2:
             continue
         row = match_row(label, table.rows)
         if row is None:
             continue
         columns = table.columns_of(row)
-        trimmed = _trim(values, len(columns), src.grid)
+        trimmed = _trim(src, values, len(columns))
         if trimmed is None:
             out.notes.append(f"t2.{row.name}: {len(values)} values printed, {len(columns)} expected")
             continue
@@ -190,7 +196,7 @@ def read_t3(rows: list[SourceRow], template: str, out: _Collector) -> Table:
     candidates = T3_2021.rows + (OTHER_HANDLING,)
     for src in rows:
         label, values = src.split()
-        if not values or not label:
+        if not values or not label:  # a text value in 三 is rare; header rows must not be read as data
             continue
         if "小计" in label:
             out.notes.append(f"t3: subtotal row '{label}' left out")
@@ -208,7 +214,7 @@ def read_t3(rows: list[SourceRow], template: str, out: _Collector) -> Table:
         if row.name == "other_handling" and has_subrows:
             out.notes.append("t3: （六）其他处理 subtotal row left out (its three sub-rows are printed)")
             continue
-        trimmed = _trim(values, len(T3_COLUMNS), src.grid)
+        trimmed = _trim(src, values, len(T3_COLUMNS))
         if trimmed is None:
             out.notes.append(f"t3.{row.name}: {len(values)} values printed, {len(T3_COLUMNS)} expected")
             continue
@@ -223,7 +229,7 @@ def read_t4(rows: list[SourceRow], out: _Collector):
         label, values = src.split()
         if label and len(values) >= 5:
             row = match_row(label, T4.rows)
-            trimmed = _trim(values, 5, src.grid) if row else None
+            trimmed = _trim(src, values, 5) if row else None
             if row and trimmed:
                 out.put("t4", row, T4.columns, trimmed)
                 labelled += 1

@@ -1,0 +1,90 @@
+"""The `gkreports` command line: extract, load, check, run. A thin layer over the library."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from extractors import ExtractionError, extract
+from gkreports.warehouse import DEFAULT_DB
+
+
+def _extract(args) -> int:
+    path = Path(args.file)
+    try:
+        data = path.read_bytes()
+    except OSError as err:
+        print(f"gkreports: {path}: cannot read: {err.strerror or err}", file=sys.stderr)
+        return 2
+    try:
+        report = extract(data, str(path))
+    except ExtractionError as err:
+        print(f"gkreports: {path}: {err.reason}: {err.message}", file=sys.stderr)
+        return 2
+    print(json.dumps(report.to_json(), ensure_ascii=False, indent=None if args.compact else 1))
+    if report.missing:
+        print(f"gkreports: {path}: partial report, {len(report.missing)} template cells missing: "
+              f"{', '.join(report.missing[:10])}{' …' if len(report.missing) > 10 else ''}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _load(args) -> int:
+    from gkreports.warehouse import connect, load_files
+    con = connect(args.db)
+    results = load_files(con, args.files)
+    for r in results:
+        extra = f" (replaces {r.replaced[:12]})" if r.replaced else ""
+        print(f"{r.status:<9} {r.source}: {r.message}{extra}")
+    failed = sum(r.status == "failed" for r in results)
+    print(f"{len(results)} files: {sum(r.status in ('ok', 'partial') for r in results)} loaded, "
+          f"{sum(r.status == 'unchanged' for r in results)} unchanged, {failed} failed → {args.db}")
+    return 1 if failed else 0
+
+
+def _check(args) -> int:
+    from gkreports.checks import format_summary, run_checks
+    from gkreports.warehouse import connect
+    con = connect(args.db)
+    run_id, summaries = run_checks(con)
+    print(format_summary(summaries))
+    if args.show:
+        rows = con.execute("SELECT check_id, outcome, publisher, year, table_name, row_name, column_name, detail"
+                           " FROM check_results WHERE run_id = ? ORDER BY check_id, publisher, year LIMIT ?",
+                           [run_id, args.show]).fetchall()
+        for row in rows:
+            print("  " + " | ".join("" if v is None else str(v) for v in row))
+    return 1 if any(s.severity == "error" and s.failed for s in summaries) else 0
+
+
+def _run(args) -> int:
+    from flows.pipeline import main as run_pipeline
+    return run_pipeline([str(args.folder), "--db", str(args.db)])
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="gkreports", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("extract", help="print one document's report as JSON")
+    p.add_argument("file")
+    p.add_argument("--compact", action="store_true", help="one line of JSON")
+    p.set_defaults(func=_extract)
+    p = sub.add_parser("load", help="extract documents and load them into the warehouse")
+    p.add_argument("files", nargs="+")
+    p.add_argument("--db", default=str(DEFAULT_DB))
+    p.set_defaults(func=_load)
+    p = sub.add_parser("check", help="run the data checks and store their results")
+    p.add_argument("--db", default=str(DEFAULT_DB))
+    p.add_argument("--show", type=int, default=20, help="print up to N offending rows (0: none)")
+    p.set_defaults(func=_check)
+    p = sub.add_parser("run", help="the whole pipeline (extract → load → check) over a folder, as a Prefect flow")
+    p.add_argument("folder", nargs="?", default=str(Path(__file__).resolve().parent.parent / "data" / "samples"))
+    p.add_argument("--db", default=str(DEFAULT_DB))
+    p.set_defaults(func=_run)
+    args = parser.parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

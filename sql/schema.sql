@@ -1,0 +1,158 @@
+-- The gkreports warehouse. Canonical names (table/row/column) as in extractors/template.py.
+-- Facts hold the current report of each (region, publisher, year); documents keep every file ever seen.
+
+CREATE TABLE IF NOT EXISTS regions (
+    region_code  VARCHAR PRIMARY KEY,          -- 6-digit GB/T 2260 code
+    name         VARCHAR NOT NULL,
+    level        VARCHAR NOT NULL CHECK (level IN ('province', 'prefecture', 'county')),
+    parent_code  VARCHAR
+);
+
+-- Every (template, table, row, column) the template defines: the accepted values of the fact tables.
+CREATE TABLE IF NOT EXISTS template_cells (
+    template      VARCHAR NOT NULL,
+    table_name    VARCHAR NOT NULL,
+    row_name      VARCHAR NOT NULL,
+    column_name   VARCHAR NOT NULL,
+    row_label     VARCHAR NOT NULL,
+    column_label  VARCHAR NOT NULL,
+    row_group     VARCHAR,
+    role          VARCHAR,                      -- t3: input | outcome | total_handled | carried_forward
+    kind          VARCHAR NOT NULL,             -- count | decimal | signed
+    row_order     INTEGER NOT NULL,
+    column_order  INTEGER NOT NULL,
+    PRIMARY KEY (template, table_name, row_name, column_name)
+);
+
+CREATE TABLE IF NOT EXISTS documents (
+    document_id    VARCHAR PRIMARY KEY,         -- sha256 of the bytes
+    source         VARCHAR NOT NULL,            -- path or URL it was read from
+    media_type     VARCHAR,
+    size_bytes     BIGINT NOT NULL,
+    title          VARCHAR,
+    publisher      VARCHAR,
+    region_code    VARCHAR,
+    year           INTEGER,
+    template       VARCHAR,
+    published      DATE,
+    status         VARCHAR NOT NULL CHECK (status IN ('ok', 'partial', 'failed', 'superseded')),
+    error_reason   VARCHAR,                     -- stable code: empty, not_a_report, table_not_found, ...
+    error          VARCHAR,                     -- the message a person reads
+    missing_cells  VARCHAR[],                   -- template cells a partial report lacks
+    notes          VARCHAR[],
+    loaded_at      TIMESTAMP NOT NULL
+);
+
+-- The current document of each report. A corrected document replaces the row (and the facts).
+CREATE TABLE IF NOT EXISTS reports (
+    report_key   VARCHAR PRIMARY KEY,           -- region_code|publisher|year
+    region_code  VARCHAR,
+    publisher    VARCHAR NOT NULL,
+    year         INTEGER NOT NULL,
+    template     VARCHAR NOT NULL,
+    document_id  VARCHAR NOT NULL,
+    loaded_at    TIMESTAMP NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS fact_active_disclosure (     -- table 二
+    document_id    VARCHAR NOT NULL,
+    region_code    VARCHAR,
+    publisher      VARCHAR NOT NULL,
+    year           INTEGER NOT NULL,
+    template       VARCHAR NOT NULL,
+    table_name     VARCHAR NOT NULL DEFAULT 't2' CHECK (table_name = 't2'),
+    row_name       VARCHAR NOT NULL,
+    column_name    VARCHAR NOT NULL,
+    value          DECIMAL(18, 4),
+    raw            VARCHAR NOT NULL,
+    semantic       VARCHAR NOT NULL CHECK (semantic IN ('number', 'zero', 'blank', 'not_applicable', 'text')),
+    source_page    INTEGER,
+    source_line    INTEGER,
+    source_table   INTEGER,
+    source_row     INTEGER,
+    source_column  INTEGER,
+    PRIMARY KEY (document_id, row_name, column_name),
+    FOREIGN KEY (template, table_name, row_name, column_name) REFERENCES template_cells (template, table_name, row_name, column_name)
+);
+
+CREATE TABLE IF NOT EXISTS fact_applications (          -- table 三: outcome row × applicant column
+    document_id    VARCHAR NOT NULL,
+    region_code    VARCHAR,
+    publisher      VARCHAR NOT NULL,
+    year           INTEGER NOT NULL,
+    template       VARCHAR NOT NULL,
+    table_name     VARCHAR NOT NULL DEFAULT 't3' CHECK (table_name = 't3'),
+    row_name       VARCHAR NOT NULL,
+    column_name    VARCHAR NOT NULL,
+    value          BIGINT,
+    raw            VARCHAR NOT NULL,
+    semantic       VARCHAR NOT NULL CHECK (semantic IN ('number', 'zero', 'blank', 'not_applicable', 'text')),
+    source_page    INTEGER,
+    source_line    INTEGER,
+    source_table   INTEGER,
+    source_row     INTEGER,
+    source_column  INTEGER,
+    PRIMARY KEY (document_id, row_name, column_name),
+    FOREIGN KEY (template, table_name, row_name, column_name) REFERENCES template_cells (template, table_name, row_name, column_name)
+);
+
+CREATE TABLE IF NOT EXISTS fact_review_litigation (     -- table 四
+    document_id    VARCHAR NOT NULL,
+    region_code    VARCHAR,
+    publisher      VARCHAR NOT NULL,
+    year           INTEGER NOT NULL,
+    template       VARCHAR NOT NULL,
+    table_name     VARCHAR NOT NULL DEFAULT 't4' CHECK (table_name = 't4'),
+    row_name       VARCHAR NOT NULL,
+    column_name    VARCHAR NOT NULL,
+    value          BIGINT,
+    raw            VARCHAR NOT NULL,
+    semantic       VARCHAR NOT NULL CHECK (semantic IN ('number', 'zero', 'blank', 'not_applicable', 'text')),
+    source_page    INTEGER,
+    source_line    INTEGER,
+    source_table   INTEGER,
+    source_row     INTEGER,
+    source_column  INTEGER,
+    PRIMARY KEY (document_id, row_name, column_name),
+    FOREIGN KEY (template, table_name, row_name, column_name) REFERENCES template_cells (template, table_name, row_name, column_name)
+);
+
+-- Numbers the report's own prose states (一、总体情况), for the narrative-vs-table check.
+CREATE TABLE IF NOT EXISTS narrative_facts (
+    document_id  VARCHAR NOT NULL,
+    region_code  VARCHAR,
+    publisher    VARCHAR NOT NULL,
+    year         INTEGER NOT NULL,
+    fact         VARCHAR NOT NULL,               -- applications_received
+    value        BIGINT NOT NULL,
+    text         VARCHAR NOT NULL,
+    source_page  INTEGER,
+    source_line  INTEGER
+);
+
+CREATE SEQUENCE IF NOT EXISTS check_run_seq;
+
+CREATE TABLE IF NOT EXISTS check_runs (
+    run_id     INTEGER NOT NULL,
+    run_at     TIMESTAMP NOT NULL,
+    check_id   VARCHAR NOT NULL,
+    severity   VARCHAR NOT NULL CHECK (severity IN ('error', 'warn')),
+    rows       INTEGER NOT NULL,
+    PRIMARY KEY (run_id, check_id)
+);
+
+CREATE TABLE IF NOT EXISTS check_results (
+    run_id       INTEGER NOT NULL,
+    run_at       TIMESTAMP NOT NULL,
+    check_id     VARCHAR NOT NULL,
+    severity     VARCHAR NOT NULL,
+    outcome      VARCHAR NOT NULL CHECK (outcome IN ('fail', 'uncertain', 'warn')),
+    document_id  VARCHAR,
+    region_code  VARCHAR,
+    publisher    VARCHAR,
+    year         INTEGER,
+    table_name   VARCHAR,
+    row_name     VARCHAR,
+    column_name  VARCHAR,
+    detail       VARCHAR NOT NULL
+);
