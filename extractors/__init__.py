@@ -39,15 +39,37 @@ def read_layout(data: bytes, name: str | None = None) -> Layout:
     raise ExtractionError("unsupported_format", f"unsupported format: {labels.get(kind, kind)}", name)
 
 
+# What a file's name promises, to say so when the bytes are something else (an HTML error page saved as .pdf).
+_PROMISED = {".pdf": "pdf", ".docx": "docx", ".doc": "ole", ".wps": "ole", ".html": "html", ".htm": "html",
+             ".shtml": "html", ".txt": "text"}
+_KIND_NAMES = {"pdf": "a PDF", "docx": "a DOCX document", "ole": "a DOC/WPS document", "html": "an HTML page",
+               "text": "plain text", "empty": "empty", "image": "an image", "zip": "a zip archive",
+               "xlsx": "an Excel workbook", "binary": "binary data", "ofd": "an OFD document", "rtf": "RTF"}
+
+
+def _mismatch(data: bytes, name: str | None) -> str | None:
+    if not name or "." not in name:
+        return None
+    promised = _PROMISED.get("." + name.rsplit(".", 1)[-1].lower())
+    actual = sniff(data)
+    if promised and actual not in (promised, "empty"):
+        return f"named like {_KIND_NAMES[promised]} but the bytes are {_KIND_NAMES.get(actual, actual)}"
+    return None
+
+
 def extract(data: bytes, name: str | None = None) -> Report:
     """Read one document into a report. Raises ExtractionError with a reason code when it cannot."""
     try:
         layout = read_layout(data, name)
+        return report_from_layout(layout, source=name)
     except ExtractionError as err:
         if err.source is None:
             err.source = name
+        mismatch = _mismatch(data, name)
+        if mismatch and mismatch not in err.message:
+            err.message = f"{mismatch}; {err.message}"
+            err.args = (f"{err.source + ': ' if err.source else ''}{err.message}",)
         raise
-    return report_from_layout(layout, source=name)
 
 
 __all__ = ["extract", "read_layout", "sniff", "ExtractionError", "Report", "Layout"]

@@ -244,7 +244,9 @@ def read_t4(rows: list[SourceRow], out: _Collector):
     for grid, grid_rows in by_grid.values():
         value_rows = [r for r in grid_rows if len(r.cells) >= 5 and all(looks_like_value(c.text) for c in r.cells)]
         if value_rows:
-            last = value_rows[-1]
+            # the last row that prints anything; a trailing all-blank row is layout (Word's width row)
+            printed = [r for r in value_rows if any(c.text.strip() for c in r.cells)]
+            last = (printed or value_rows)[-1]
             numbers.extend(zip(last.positions, last.cells))
     if len(numbers) != 15:
         if numbers:
