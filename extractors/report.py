@@ -223,17 +223,19 @@ def read_t3(rows: list[SourceRow], template: str, out: _Collector) -> Table:
 
 
 def read_t4(rows: list[SourceRow], out: _Collector):
-    # Printed with row labels (three rows of five)?
-    labelled = 0
+    # Printed with row labels (three rows of five)? Only when all three are: a header cell 行政复议 over
+    # blank filler cells would otherwise pass for a row of zeros.
+    labelled: dict[str, tuple[Row, list]] = {}
     for src in rows:
         label, values = src.split()
         if label and len(values) >= 5:
             row = match_row(label, T4.rows)
             trimmed = _trim(src, values, 5) if row else None
-            if row and trimmed:
-                out.put("t4", row, T4.columns, trimmed)
-                labelled += 1
-    if labelled:
+            if row and trimmed and row.name not in labelled:
+                labelled[row.name] = (row, trimmed)
+    if len(labelled) == len(T4.rows):
+        for row, trimmed in labelled.values():
+            out.put("t4", row, T4.columns, trimmed)
         return
     # Printed as one row of 15 under a header (or split 5 + 10 over two grids): the last row of each
     # grid made only of value cells carries the numbers; blank header filler rows come before it.

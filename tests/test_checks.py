@@ -108,3 +108,11 @@ def test_run_checks_stores_every_row_with_the_run_time(fresh_db, hulan_2023):
     assert second == run_id + 1
     assert fresh_db.execute("SELECT count(*) FROM latest_check_results").fetchone() == (2,)
     assert fresh_db.execute("SELECT count(DISTINCT run_id) FROM check_runs").fetchone() == (2,)
+
+
+def test_every_figures_file_passes_the_hard_rules_including_the_2019_form(fresh_db):
+    from tests.conftest import ALL_FIGURES
+    load(fresh_db, *ALL_FIGURES)
+    assert any(f["template"] == "2019" for f in ALL_FIGURES)
+    assert firing(fresh_db) == {"N-1"}  # 呼兰区 2023 (real) and 方正县 2023 (its narrative is off by six)
+    assert sorted(r[3] for r in offending_rows(fresh_db, CHECKS["N-1"])) == ["哈尔滨市呼兰区人民政府", "哈尔滨市方正县人民政府"]
