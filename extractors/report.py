@@ -138,16 +138,34 @@ def _trim(src: SourceRow, values: list[tuple[int, GridCell]], width: int) -> lis
 
     Too few value-like cells at the row's end means some value is text ("若干"): when the row has room,
     its last `width` cells are the values all the same, and the text is kept as a `text` cell."""
-    grid = src.grid
     if len(values) < width and len(src.cells) > width:
         values = list(zip(src.positions[-width:], src.cells[-width:]))
-    if len(values) > width:
-        subtotal = _subtotal_positions(grid)
-        if subtotal:
-            values = [(p, c) for p, c in values if p not in subtotal]
+    if len(values) == width + 1 and width == len(T3_COLUMNS):
+        dropped = _drop_subtotal(src.grid, values)
+        if dropped is not None:
+            return dropped
     while len(values) > width and values[0][1].text.strip() == "":
         values = values[1:]
     return values if len(values) == width else None
+
+
+def _drop_subtotal(grid: Grid, values: list[tuple[int, GridCell]]) -> list[tuple[int, GridCell]] | None:
+    """Table 三's eight printed values without the portal's 法人或其他组织 subtotal.
+
+    In a rectangular grid the header says which column it is. Otherwise (text, PDF words) it sits
+    before or after the five organisation columns and equals their sum: the one that adds up wins."""
+    rectangular = len({len(r) for r in grid.rows}) == 1
+    by_header = _subtotal_positions(grid) if rectangular else set()
+    header_idx = [i for i, (p, _) in enumerate(values) if p in by_header]
+    if len(header_idx) == 1:
+        return values[:header_idx[0]] + values[header_idx[0] + 1:]
+    numbers = [read_cell(c.text)[0] for _, c in values]
+    for idx in (1, 6):
+        rest = numbers[:idx] + numbers[idx + 1:]
+        orgs = rest[1:6]
+        if numbers[idx] is not None and None not in orgs and sum(orgs) == numbers[idx]:
+            return values[:idx] + values[idx + 1:]
+    return None
 
 
 # ------------------------------------------------------------------ tables
@@ -196,7 +214,9 @@ def read_t3(rows: list[SourceRow], template: str, out: _Collector) -> Table:
     candidates = T3_2021.rows + (OTHER_HANDLING,)
     for src in rows:
         label, values = src.split()
-        if not values or not label:  # a text value in 三 is rare; header rows must not be read as data
+        if not values and any(read_cell(c.text)[1] in ("number", "zero") for c in src.cells[-len(T3_COLUMNS):]):
+            values = [(src.positions[-1], src.cells[-1])]  # ends in text ("见附件") among numbers: still data
+        if not values or not label:  # header rows (no numbers) are never data
             continue
         if "小计" in label:
             out.notes.append(f"t3: subtotal row '{label}' left out")

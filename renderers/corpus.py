@@ -7,7 +7,8 @@ Layouts that need LibreOffice (DOC/WPS, and PDF printed by LibreOffice from DOCX
 from __future__ import annotations
 
 import json
-import shutil
+import os
+import signal
 import subprocess
 import sys
 import tempfile
@@ -54,19 +55,26 @@ def expected_json(fig: dict) -> dict:
 
 
 def soffice() -> str | None:
-    return shutil.which("soffice") or shutil.which("libreoffice")
+    from extractors.ole import soffice_path
+    return soffice_path()
 
 
-def convert_batch(files: list[Path], target: str, out_dir: Path) -> dict[Path, Path]:
+def convert_batch(files: list[Path], target: str, out_dir: Path, timeout: float = 600) -> dict[Path, Path]:
     """Convert many files with one LibreOffice start (a start costs seconds; a conversion much less)."""
     exe = soffice()
     if exe is None or not files:
         return {}
     out_dir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="gk-lo-") as profile:
-        subprocess.run([exe, f"-env:UserInstallation=file://{profile}", "--headless", "--norestore",
-                        "--convert-to", target, "--outdir", str(out_dir), *map(str, files)],
-                       check=False, capture_output=True, timeout=600)
+        process = subprocess.Popen([exe, f"-env:UserInstallation={Path(profile).as_uri()}", "--headless",
+                                    "--norestore", "--convert-to", target, "--outdir", str(out_dir), *map(str, files)],
+                                   stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                   start_new_session=True)
+        try:
+            process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:  # end soffice.bin too, not only its launcher
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
     return {f: out_dir / (f.stem + "." + target) for f in files if (out_dir / (f.stem + "." + target)).exists()}
 
 
