@@ -17,7 +17,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from extractors import ExtractionError, Report, extract
+from extractors import MEDIA_TYPES, ExtractionError, Report, extract, sniff
 from extractors.regions import lookup
 from extractors.template import all_template_cells
 
@@ -137,10 +137,11 @@ def load_document(con, data: bytes, source: str) -> LoadResult:
             raise ExtractionError("metadata_missing", "the report's publisher or year could not be read "
                                   "from its title or text", source)
     except ExtractionError as err:
-        _record_failure(con, doc_id, source, len(data), None, err.reason, err.message)
+        _record_failure(con, doc_id, source, len(data), MEDIA_TYPES.get(sniff(data)), err.reason, err.message)
         return LoadResult(source, doc_id, "failed", f"{err.reason}: {err.message}")
     except Exception as err:  # an extractor bug must not stop the batch; it is recorded like any failure
-        _record_failure(con, doc_id, source, len(data), None, "extractor_error", f"{type(err).__name__}: {err}")
+        _record_failure(con, doc_id, source, len(data), MEDIA_TYPES.get(sniff(data)), "extractor_error",
+                        f"{type(err).__name__}: {err}")
         return LoadResult(source, doc_id, "failed", f"extractor_error: {type(err).__name__}: {err}")
     con.execute("BEGIN TRANSACTION")
     try:

@@ -5,6 +5,7 @@ import sys
 from pathlib import Path
 
 from renderers.common import FIGURES_DIR, load_figures
+from renderers.html import render_html
 from renderers.text import render_text
 
 SAMPLES_DIR = Path(__file__).resolve().parent.parent / "data" / "samples"
@@ -15,6 +16,8 @@ SAMPLES = (
     ("hulan-2022", render_text, "flattened_blank_zeros", "hulan-2022.txt"),
     ("daoli-2023", render_text, "flattened_broken", "daoli-2023.txt"),
     ("fangzheng-2023", render_text, "flattened", "fangzheng-2023.txt"),
+    ("mulan-2022", render_html, "gbk", "mulan-2022.html"),
+    ("wuchang-2020", render_html, "word", "wuchang-2020.html"),
 )
 
 

@@ -28,9 +28,9 @@ def firing(con) -> set[str]:
 
 
 def test_the_check_files_declare_the_required_checks():
-    assert {"T3-1", "T3-2", "T3-3", "T4-1", "T2-1", "X-1", "N-1"} <= set(CHECKS)
+    assert {"T3-1", "T3-2", "T3-3", "T4-1", "T2-1", "X-1", "X-2", "Y-1", "N-1"} <= set(CHECKS)
     assert {CHECKS[c].severity for c in ("T3-1", "T3-2", "T3-3", "T4-1", "T2-1")} == {"error"}
-    assert {CHECKS[c].severity for c in ("X-1", "N-1")} == {"warn"}
+    assert {CHECKS[c].severity for c in ("X-1", "X-2", "Y-1", "N-1")} == {"warn"}
 
 
 def test_the_real_report_passes_every_hard_rule_and_n1_reports_79_vs_38(fresh_db, hulan_2023):
@@ -116,3 +116,18 @@ def test_every_figures_file_passes_the_hard_rules_including_the_2019_form(fresh_
     assert any(f["template"] == "2019" for f in ALL_FIGURES)
     assert firing(fresh_db) == {"N-1"}  # 呼兰区 2023 (real) and 方正县 2023 (its narrative is off by six)
     assert sorted(r[3] for r in offending_rows(fresh_db, CHECKS["N-1"])) == ["哈尔滨市呼兰区人民政府", "哈尔滨市方正县人民政府"]
+
+
+def test_x2_in_force_follows_last_year(fresh_db, hulan_2023):
+    hulan_2022 = load_figures(FIGURES_DIR / "hulan-2022.json")
+    load(fresh_db, hulan_2022, hulan_2023)
+    assert rows_of(fresh_db, "X-2") == []
+    fresh_db.execute("UPDATE fact_active_disclosure SET value = 90 WHERE year = 2023 AND row_name = 'normative_document'"
+                     " AND column_name = 'in_force'")
+    assert rows_of(fresh_db, "X-2") == [("warn", 2023, "t2", "normative_document", "in_force")]
+
+
+def test_y1_flags_a_tenfold_jump(fresh_db, hulan_2023):
+    hulan_2022 = load_figures(FIGURES_DIR / "hulan-2022.json")
+    load(fresh_db, hulan_2022, with_cell(hulan_2023, "t2", "administrative_penalty", "decisions", "99999"))
+    assert rows_of(fresh_db, "Y-1") == [("warn", 2023, "t2", "administrative_penalty", "decisions")]

@@ -18,7 +18,7 @@ def test_readme_sql_examples_run(fresh_db):
     for sql in statements:
         assert fresh_db.execute(sql).fetchall(), sql
     inline = re.search(r"sql\('''(.*?)'''\)", readme, re.S).group(1)
-    assert len(fresh_db.execute(inline).fetchall()) == 4
+    assert len(fresh_db.execute(inline).fetchall()) == 6
 
 
 def test_readme_states_exactly_the_two_commands():
