@@ -10,14 +10,14 @@ from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 
 from gkreports.checks import CheckSummary, format_summary, run_checks
-from gkreports.warehouse import DEFAULT_DB, LoadResult, connect, load_document
+from gkreports.warehouse import DEFAULT_DB, LoadResult, connect, expand, load_document
 
 SAMPLES = Path(__file__).resolve().parent.parent / "data" / "samples"
 
 
 @task(cache_policy=NO_CACHE)
 def list_documents(folder: Path) -> list[Path]:
-    return sorted(p for p in Path(folder).rglob("*") if p.is_file() and not p.name.startswith("."))
+    return expand([folder])
 
 
 @task(cache_policy=NO_CACHE)

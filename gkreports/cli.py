@@ -71,7 +71,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--compact", action="store_true", help="one line of JSON")
     p.set_defaults(func=_extract)
     p = sub.add_parser("load", help="extract documents and load them into the warehouse")
-    p.add_argument("files", nargs="+")
+    p.add_argument("files", nargs="+", help="files, or folders to load every file under")
     p.add_argument("--db", default=str(DEFAULT_DB))
     p.set_defaults(func=_load)
     p = sub.add_parser("check", help="run the data checks and store their results")

@@ -156,10 +156,21 @@ def load_document(con, data: bytes, source: str) -> LoadResult:
     return LoadResult(source, doc_id, report.status, message, replaced)
 
 
+def expand(paths: list[str | Path]) -> list[Path]:
+    """Files as given, and the files under any folder given (hidden files and expected-JSON left out)."""
+    out: list[Path] = []
+    for path in map(Path, paths):
+        if path.is_dir():
+            out += sorted(p for p in path.rglob("*") if p.is_file() and not p.name.startswith(".")
+                          and not p.name.endswith(".expected.json"))
+        else:
+            out.append(path)
+    return out
+
+
 def load_files(con, paths: list[str | Path]) -> list[LoadResult]:
     results = []
-    for path in paths:
-        path = Path(path)
+    for path in expand(paths):
         try:
             data = path.read_bytes()
         except OSError as err:

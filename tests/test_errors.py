@@ -85,3 +85,18 @@ def test_cli_missing_file(tmp_path):
     done = _cli("extract", str(tmp_path / "nope.txt"))
     assert done.returncode == 2
     assert "cannot read" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_cli_load_and_check(tmp_path):
+    from renderers.samples import SAMPLES_DIR
+    db = tmp_path / "w.duckdb"
+    bad = tmp_path / "broken.pdf"
+    bad.write_bytes(b"%PDF-1.7\n garbage")
+    done = _cli("load", str(SAMPLES_DIR), str(bad), "--db", str(db))
+    assert done.returncode == 1  # one file failed; the rest loaded
+    assert "7 files: 6 loaded, 0 unchanged, 1 failed" in done.stdout
+    assert f"failed    {bad}: corrupt:" in done.stdout
+    assert "Traceback" not in done.stderr
+    done = _cli("check", "--db", str(db))
+    assert done.returncode == 0
+    assert [line.split()[:3] for line in done.stdout.splitlines() if line.startswith("N-1")] == [["N-1", "warn", "2"]]
