@@ -68,7 +68,6 @@ def extract(data: bytes, name: str | None = None) -> Report:
         mismatch = _mismatch(data, name)
         if mismatch and mismatch not in err.message:
             err.message = f"{mismatch}; {err.message}"
-            err.args = (f"{err.source + ': ' if err.source else ''}{err.message}",)
         raise
 
 

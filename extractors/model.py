@@ -113,7 +113,10 @@ class ExtractionError(Exception):
     """A document that cannot be read as a report. `reason` is a short stable code for the warehouse."""
 
     def __init__(self, reason: str, message: str, source: str | None = None):
+        super().__init__(reason, message, source)
         self.reason = reason
         self.message = message
         self.source = source
-        super().__init__(f"{source + ': ' if source else ''}{message}")
+
+    def __str__(self) -> str:  # built when shown: the source is often filled in after the error is raised
+        return f"{self.source}: {self.message}" if self.source else self.message

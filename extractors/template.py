@@ -201,6 +201,26 @@ TEMPLATES: dict[str, Template] = {
     TEMPLATE_2019: Template(TEMPLATE_2019, (T2_2019, T3_2019, T4)),
 }
 
+# Words the form prints around its cells (headers, captions), for renderers and table recognition.
+T2_CONTENT = "信息内容"
+T2_BLOCKS = {  # table 二's captioned blocks: the clause of 第二十条 and the rows published under it
+    TEMPLATE_2021: (("第二十条第（一）项", ("regulation", "normative_document")),
+                    ("第二十条第（五）项", ("administrative_license",)),
+                    ("第二十条第（六）项", ("administrative_penalty", "administrative_coercion")),
+                    ("第二十条第（八）项", ("administrative_fee",))),
+    TEMPLATE_2019: (("第二十条第（一）项", ("regulation", "normative_document")),
+                    ("第二十条第（五）项", ("administrative_license", "other_external_service")),
+                    ("第二十条第（六）项", ("administrative_penalty", "administrative_coercion")),
+                    ("第二十条第（八）项", ("administrative_fee",)),
+                    ("第二十条第（九）项", ("government_procurement",))),
+}
+T3_APPLICANTS = "申请人情况"
+T3_ORGANISATIONS = "法人或其他组织"
+T3_RESULTS = "三、本年度办理结果"
+T3_CORNER = "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"
+T4_REVIEW = "行政复议"
+T4_LITIGATION = "行政诉讼"
+
 TABLE_TITLES = {"t2": "二、主动公开政府信息情况", "t3": "三、收到和处理政府信息公开申请情况",
                 "t4": "四、政府信息公开行政复议、行政诉讼情况"}
 

@@ -5,7 +5,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from extractors.template import TABLE_TITLES, TEMPLATES, Column, Row, Table, t3_variant
+from extractors.template import T2_BLOCKS, TABLE_TITLES, TEMPLATES, Column, Row, Table, t3_variant
 
 FIGURES_DIR = Path(__file__).resolve().parent.parent / "data" / "figures"
 
@@ -67,3 +67,9 @@ def title_of(fig: dict) -> str:
 
 def section_title(name: str) -> str:
     return TABLE_TITLES[name]
+
+
+def t2_blocks(fig: dict) -> list[tuple[str, list[PrintedRow]]]:
+    """Table 二 as its printed blocks, each a caption (第二十条第（X）项) and its rows."""
+    rows = {p.row.name: p for p in printed_rows(fig, "t2")}
+    return [(caption, [rows[name] for name in names]) for caption, names in T2_BLOCKS[fig["template"]]]

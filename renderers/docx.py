@@ -10,10 +10,10 @@ from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Cm, Pt
 
-from extractors.template import T3_COLUMNS, T4
-from renderers.common import printed_rows, section_title, table_def, title_of
+from extractors.template import (T2_CONTENT, T3_APPLICANTS, T3_COLUMNS, T3_CORNER, T3_ORGANISATIONS, T3_RESULTS, T4,
+                                 T4_LITIGATION)
+from renderers.common import printed_rows, section_title, t2_blocks, table_def, title_of
 from renderers.prose import closing_sections, intro_paragraphs
-from renderers.text import t2_blocks
 
 
 @dataclass(frozen=True)
@@ -35,12 +35,6 @@ VARIANTS = {
 }
 
 # Printed words of the form that are headers, not template rows or columns, so template.py has no name for them.
-T2_CONTENT = "信息内容"
-T3_APPLICANTS = "申请人情况"
-T3_ORGANISATIONS = "法人或其他组织"
-T3_RESULTS = "三、本年度办理结果"
-T3_CORNER = "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"
-T4_LITIGATION = "行政诉讼"
 
 TEXT_WIDTH_CM = 17.0  # A4 with 2 cm margins
 SECTION_HEADING = re.compile(r"^[一二三四五六七八九十]、.{2,30}$")

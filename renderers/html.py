@@ -12,25 +12,12 @@ import html
 import re
 from dataclasses import dataclass
 
-from extractors.template import T4, TEMPLATE_2019
-from renderers.common import printed, printed_rows, section_title, table_def, title_of
+from extractors.template import (T2_CONTENT, T3_APPLICANTS, T3_CORNER, T3_ORGANISATIONS, T3_RESULTS, T4,
+                                 T4_LITIGATION, TEMPLATE_2019)
+from renderers.common import t2_blocks, printed, printed_rows, section_title, table_def, title_of
 
 VARIANTS: tuple[str, ...] = ("word", "plain", "gbk", "gbk_nometa", "ueditor")
 
-# Which 第二十条 item of the regulation each table-二 row is published under.
-_T2_ITEM = {
-    "regulation": "（一）", "normative_document": "（一）",
-    "administrative_license": "（五）", "other_external_service": "（五）",
-    "administrative_penalty": "（六）", "administrative_coercion": "（六）",
-    "administrative_fee": "（八）", "government_procurement": "（九）",
-}
-_T2_HEAD = "信息内容"
-_T3_APPLICANTS = "申请人情况"
-_T3_ORGS = "法人或其他组织"
-_T3_RESULTS = "三、本年度办理结果"
-# The 2019 form prints this reminder in the corner of table 三; some portals kept it.
-_T3_BALANCE_NOTE = "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"
-_T4_LITIGATION = "行政诉讼"
 _SECTION_PROBLEMS = "五、存在的主要问题及改进情况"
 _SECTION_OTHER = "六、其他需要报告的事项"
 
@@ -81,13 +68,8 @@ def _wrap_long(label: str) -> str:
 
 def _t2_blocks(fig: dict) -> list[tuple[str, list, list]]:
     """Table 二 as its printed blocks: (item heading, columns, [(row, [(column, text)])])."""
-    blocks: list[tuple[str, list, list]] = []
-    for pr in printed_rows(fig, "t2"):
-        heading = f"第二十条第{_T2_ITEM[pr.row.name]}项"
-        if not blocks or blocks[-1][0] != heading:
-            blocks.append((heading, [c for c, _ in pr.cells], []))
-        blocks[-1][2].append((pr.row, pr.cells))
-    return blocks
+    return [(caption, [c for c, _ in rows[0].cells], [(pr.row, pr.cells) for pr in rows])
+            for caption, rows in t2_blocks(fig)]
 
 
 def _value_cells(fig: dict, table: str, row_name: str, cells, width: int) -> list[_Cell]:
@@ -106,7 +88,7 @@ def _t2_tables(fig: dict, one_table: bool, wrap_heads: bool) -> list[_Table]:
     for heading, cols, rows in blocks:
         width = widest if one_table else len(cols)
         t: _Table = [[_Cell(heading, colspan=width + 1)]]
-        head = [_Cell(_T2_HEAD)]
+        head = [_Cell(T2_CONTENT)]
         for i, col in enumerate(cols):
             span = width - len(cols) + 1 if i == len(cols) - 1 else 1
             head.append(_Cell(_wrap_long(col.label) if wrap_heads else col.label, colspan=span))
@@ -125,8 +107,8 @@ def _t3_table(fig: dict, split_header: bool, corner: str, wrap_rows: bool) -> _T
     orgs = cols[1:-1]
     t: _Table = []
     head_rows = 4 if split_header else 3
-    t.append([_Cell(corner, rowspan=head_rows, colspan=3), _Cell(_T3_APPLICANTS, colspan=len(cols))])
-    t.append([_Cell(cols[0].label, rowspan=head_rows - 1), _Cell(_T3_ORGS, colspan=len(orgs)),
+    t.append([_Cell(corner, rowspan=head_rows, colspan=3), _Cell(T3_APPLICANTS, colspan=len(cols))])
+    t.append([_Cell(cols[0].label, rowspan=head_rows - 1), _Cell(T3_ORGANISATIONS, colspan=len(orgs)),
               _Cell(cols[-1].label, rowspan=head_rows - 1)])
     if split_header:
         # 商业/企业 and 科研/机构 land in two header rows, as in Word tables with uneven row heights;
@@ -157,7 +139,7 @@ def _t3_table(fig: dict, split_header: bool, corner: str, wrap_rows: bool) -> _T
         cells: list[_Cell] = []
         if r.role in ("outcome", "total_handled"):
             if r is outcome[0]:
-                cells.append(_Cell(_T3_RESULTS, rowspan=len(outcome)))
+                cells.append(_Cell(T3_RESULTS, rowspan=len(outcome)))
             if r.group:
                 if r.group not in seen_groups:
                     seen_groups.add(r.group)
@@ -186,14 +168,14 @@ def _t4_tables(fig: dict, one_table: bool, split_labels: bool) -> list[_Table]:
     n = len(T4.columns)
     if one_table:
         return [[
-            [_Cell(review.label, rowspan=2, colspan=n), _Cell(_T4_LITIGATION, colspan=2 * n)],
+            [_Cell(review.label, rowspan=2, colspan=n), _Cell(T4_LITIGATION, colspan=2 * n)],
             [_Cell(direct.label, colspan=n), _Cell(after.label, colspan=n)],
             _t4_labels(split_labels) * 3,
             _t4_figures(fig, T4.rows),
         ]]
     return [
         [[_Cell(review.label, colspan=n)], _t4_labels(False), _t4_figures(fig, (review,))],
-        [[_Cell(_T4_LITIGATION, colspan=2 * n)],
+        [[_Cell(T4_LITIGATION, colspan=2 * n)],
          [_Cell(direct.label, colspan=n), _Cell(after.label, colspan=n)],
          _t4_labels(False) * 2, _t4_figures(fig, (direct, after))],
     ]
@@ -342,7 +324,7 @@ def _body(fig: dict, variant: str) -> str:
         t4 = _t4_tables(fig, one_table=False, split_labels=False)
     else:
         t2 = _t2_tables(fig, one_table=True, wrap_heads=False)
-        t3 = _t3_table(fig, split_header=False, corner=_T3_BALANCE_NOTE, wrap_rows=False)
+        t3 = _t3_table(fig, split_header=False, corner=T3_CORNER, wrap_rows=False)
         t4 = _t4_tables(fig, one_table=True, split_labels=False)
 
     def tables(ts: list[_Table], paragraphs_in_cells: bool = False) -> str:

@@ -11,11 +11,10 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen import canvas
 
-from extractors.template import T3_COLUMNS, T4
-from renderers.common import printed_rows, section_title, table_def, title_of
-from renderers.docx import T2_CONTENT, T3_APPLICANTS, T3_CORNER, T3_ORGANISATIONS, T3_RESULTS, T4_LITIGATION
+from extractors.template import (T2_CONTENT, T3_APPLICANTS, T3_COLUMNS, T3_CORNER, T3_ORGANISATIONS, T3_RESULTS, T4,
+                                 T4_LITIGATION)
+from renderers.common import printed_rows, section_title, t2_blocks, table_def, title_of
 from renderers.prose import closing_sections, intro_paragraphs
-from renderers.text import t2_blocks
 
 # ruled:        every cell boxed; table 三 runs onto the next page without repeating its header.
 #               Metadata Title is the report's title.

@@ -100,3 +100,10 @@ def test_cli_load_and_check(tmp_path):
     done = _cli("check", "--db", str(db))
     assert done.returncode == 0
     assert [line.split()[:3] for line in done.stdout.splitlines() if line.startswith("N-1")] == [["N-1", "warn", "2"]]
+
+
+def test_the_error_names_the_file_even_when_a_reader_raised_it():
+    with pytest.raises(ExtractionError) as err:
+        extract(b"%PDF-1.4\n broken", "annual-report.pdf")
+    assert err.value.reason == "corrupt"
+    assert str(err.value).startswith("annual-report.pdf: ")

@@ -10,7 +10,7 @@ from extractors.model import Grid, GridCell, Layout, Paragraph
 from extractors.report import report_from_layout
 from extractors.template import T3_COLUMNS
 from renderers.common import printed_rows
-from renderers.text import t2_blocks
+from renderers.common import t2_blocks
 
 TITLE = "呼兰区2023年政府信息公开工作年度报告"
 
