@@ -8,6 +8,7 @@ import zipfile
 from docx import Document
 from docx.opc.exceptions import PackageNotFoundError
 
+from extractors.metadata import published_date
 from extractors.model import ExtractionError, Grid, GridCell, Layout, Paragraph
 from extractors.sniff import OLE_MAGIC
 
@@ -27,7 +28,6 @@ _INVISIBLE = {_W + "del", _W + "moveFrom", _W + "instrText", _W + "delInstrText"
               _W + "pPr", _W + "rPr", _W + "tblPr", _W + "trPr", _W + "tcPr", _W + "sectPr"}
 
 SLIVER_TWIPS = 57  # 1 mm: no text fits in a narrower column
-_PUBLISHED = re.compile(r"(?:发布|公开|印发)(?:时间|日期)\s*[:：]?\s*(\d{4})\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})")
 
 
 def read_docx(data: bytes) -> Layout:
@@ -55,11 +55,7 @@ def read_docx(data: bytes) -> Layout:
         ("created", props.created and props.created.isoformat()),
         ("modified", props.modified and props.modified.isoformat())) if value and str(value).strip()}
     title = meta.get("title") or styled_title or first_text
-    published = None
-    for block in blocks:
-        if isinstance(block, Paragraph) and (m := _PUBLISHED.search(block.text)):
-            published = f"{int(m[1]):04d}-{int(m[2]):02d}-{int(m[3]):02d}"
-            break
+    published = published_date(b.text for b in blocks if isinstance(b, Paragraph))
     return Layout(blocks, DOCX_MEDIA_TYPE, title=title, published=published, meta=meta)
 
 

@@ -82,6 +82,18 @@ def read_metadata(title_candidates: list[str | None], text: str, site_code: str 
     return Metadata(title, year, subject, publisher_of(subject, region, text), region)
 
 
+_PUBLISHED = re.compile(r"(?:发布|公开|印发)(?:时间|日期)\s*[:：]?\s*(\d{4})\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})")
+
+
+def published_date(texts) -> str | None:
+    """The ISO date of the first labelled publication date (发布时间：2024-01-15, 发布日期 2024年1月15日)."""
+    for text in texts:
+        m = _PUBLISHED.search(text)
+        if m:
+            return f"{int(m[1]):04d}-{int(m[2]):02d}-{int(m[3]):02d}"
+    return None
+
+
 # Sentences of 一、总体情况 that state how many applications came in (全年共收到依申请公开79件).
 _RECEIVED = re.compile(
     r"(?:收到|受理|接收|新收|接到)[^。；;，,\d]{0,16}?(?:申请|依申请公开)[^。；;\d]{0,12}?(\d[\d,]*)\s*(?:件|个|份|条)")

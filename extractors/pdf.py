@@ -21,12 +21,12 @@ from pdfminer.psparser import PSLiteral
 from pdfplumber.utils.exceptions import PdfminerException
 
 from extractors.cells import NOT_APPLICABLE, read_cell
+from extractors.metadata import published_date
 from extractors.model import ExtractionError, Grid, GridCell, Layout, Paragraph
 
 PDF_MEDIA_TYPE = "application/pdf"
 
 _TABLE_SETTINGS = {"vertical_strategy": "lines", "horizontal_strategy": "lines"}
-_PUBLISHED = re.compile(r"(?:发布|公开|印发)(?:时间|日期)\s*[:：]?\s*(\d{4})\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})")
 _OFFICE_PREFIX = re.compile(r"^\s*Microsoft\s+(?:Office\s+)?(?:Word|Excel|PowerPoint)\s*[-–—]\s*", re.I)
 _FILE_SUFFIX = re.compile(r"\.(?:docx?|wps|rtf|odt|pdf|xlsx?)\s*$", re.I)
 _FOLIO = re.compile(r"^[-—–\s]*(?:第\s*)?\d+\s*页?\s*(?:(?:/|共)\s*\d+\s*页?)?[-—–\s]*$")
@@ -62,11 +62,7 @@ def read_pdf(data: bytes) -> Layout:
         page_blocks, carried = _page_blocks(page, number, body, carried)
         blocks.extend(page_blocks)
     title = _sensible_title(metadata.get("title")) or _visual_title(pages[0])
-    published = None
-    for block in blocks:
-        if isinstance(block, Paragraph) and (m := _PUBLISHED.search(block.text)):
-            published = f"{int(m[1]):04d}-{int(m[2]):02d}-{int(m[3]):02d}"
-            break
+    published = published_date(b.text for b in blocks if isinstance(b, Paragraph))
     return Layout(blocks, PDF_MEDIA_TYPE, title=title, published=published, meta=metadata)
 
 
