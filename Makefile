@@ -12,9 +12,10 @@ export PREFECT_LOGGING_LEVEL ?= WARNING
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[test]'
-	touch $(STAMP)
+	@echo "installing gkreports and its dependencies into $(VENV) (log: $(VENV)/install.log)"
+	@$(PY) -m pip install --upgrade pip > $(VENV)/install.log 2>&1 || (cat $(VENV)/install.log; exit 1)
+	@$(PY) -m pip install -e '.[test]' >> $(VENV)/install.log 2>&1 || (cat $(VENV)/install.log; exit 1)
+	@touch $(STAMP)
 
 demo: $(STAMP)
 	$(PY) -m flows.pipeline

@@ -50,9 +50,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--db", default=str(DEFAULT_DB))
     args = parser.parse_args(argv)
     out = build_warehouse(Path(args.folder), Path(args.db))
-    for r in out["loads"]:
+    loads = out["loads"]
+    for r in loads:
         print(f"{r.status:<9} {r.source}: {r.message}")
-    print()
+    print(f"{len(loads)} documents: {sum(r.status in ('ok', 'partial') for r in loads)} loaded, "
+          f"{sum(r.status == 'unchanged' for r in loads)} unchanged, {sum(r.status == 'failed' for r in loads)} failed\n")
     print(format_summary(out["checks"]))
     print(f"\nwarehouse: {args.db}")
     return 0
