@@ -308,8 +308,10 @@ def report_from_layout(layout: Layout, source: str | None = None) -> Report:
         if "政府信息公开" not in text and "政务公开" not in text:
             raise ExtractionError("not_a_report", "this is not a 政府信息公开 annual report "
                                   "(no report tables and no mention of 政府信息公开)", source)
-        raise ExtractionError("table_not_found", "no report table found (表二/表三/表四); "
-                              "the tables may be images or missing", source)
+        images = int(layout.meta.get("body_images", 0) or 0)
+        hint = f"the body has {images} image(s): the tables are probably pictures and need OCR" if images \
+            else "the tables may be images or missing"
+        raise ExtractionError("table_not_found", f"no report table found (表二/表三/表四); {hint}", source)
 
     template = detect_template(sections, meta.year)
     out = _Collector()

@@ -107,3 +107,14 @@ def test_the_error_names_the_file_even_when_a_reader_raised_it():
         extract(b"%PDF-1.4\n broken", "annual-report.pdf")
     assert err.value.reason == "corrupt"
     assert str(err.value).startswith("annual-report.pdf: ")
+
+
+def test_an_article_whose_tables_are_pictures_says_so():
+    page = ("<html><head><meta charset='utf-8'><title>呼兰区杨林乡2021年政府信息公开工作年度报告</title></head><body>"
+            "<div class='TRS_Editor'><p>呼兰区杨林乡2021年政府信息公开工作年度报告</p><p>一、总体情况</p>"
+            "<p>本年度政府信息公开工作有序开展。</p><p>二、主动公开政府信息情况</p><p><img src='W020220115.png'></p>"
+            "<p>三、收到和处理政府信息公开申请情况</p><p><img src='W020220116.png'></p></div></body></html>")
+    with pytest.raises(ExtractionError) as err:
+        extract(page.encode(), "c01_186001.shtml")
+    assert err.value.reason == "table_not_found"
+    assert "2 image(s)" in err.value.message and "OCR" in err.value.message
