@@ -63,6 +63,10 @@ def _now() -> datetime:
 
 
 def _record_failure(con, doc_id: str, source: str, size: int, media_type: str | None, reason: str, message: str):
+    same = con.execute("SELECT 1 FROM documents WHERE document_id = ? AND error_reason = ? AND error = ?",
+                       [doc_id, reason, message]).fetchall()
+    if same:  # failing again the same way changes nothing
+        return
     con.execute("DELETE FROM documents WHERE document_id = ?", [doc_id])
     con.execute(
         "INSERT INTO documents (document_id, source, media_type, size_bytes, status, error_reason, error, loaded_at)"

@@ -39,3 +39,21 @@ GROUP BY f.region_code, f.publisher, f.year, f.row_name;
 -- The latest result of every check: the rows of the most recent run.
 CREATE OR REPLACE VIEW latest_check_results AS
 SELECT * FROM check_results WHERE run_id = (SELECT max(run_id) FROM check_runs);
+
+-- One line per current report: who, when, from which document, and its headline numbers.
+CREATE OR REPLACE VIEW reports_overview AS
+SELECT r.region_code, g.name AS region_name, r.publisher, r.year, r.template, d.status, d.media_type,
+       d.source AS document_source, d.published,
+       max(a.value) FILTER (WHERE a.row_name = 'new_received' AND a.column_name = 'total')  AS applications_new,
+       max(a.value) FILTER (WHERE a.row_name = 'total_handled' AND a.column_name = 'total') AS applications_handled,
+       max(a.value) FILTER (WHERE a.row_name = 'granted' AND a.column_name = 'total')       AS applications_granted,
+       (SELECT sum(l.value) FROM fact_review_litigation l
+         WHERE l.document_id = r.document_id AND l.row_name = 'admin_review' AND l.column_name = 'total') AS admin_reviews,
+       (SELECT sum(l.value) FROM fact_review_litigation l
+         WHERE l.document_id = r.document_id AND l.row_name <> 'admin_review' AND l.column_name = 'total') AS lawsuits,
+       r.document_id
+FROM reports r
+JOIN documents d USING (document_id)
+LEFT JOIN regions g ON g.region_code = r.region_code
+LEFT JOIN fact_applications a ON a.document_id = r.document_id
+GROUP BY ALL;

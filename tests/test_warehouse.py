@@ -94,3 +94,18 @@ def test_a_partial_report_is_loaded_and_flagged(fresh_db, hulan_2023):
     assert result.status == "partial"
     status, missing = fresh_db.execute("SELECT status, missing_cells FROM documents").fetchone()
     assert status == "partial" and len(missing) == 85 and "t4.admin_review.total" in missing
+
+
+def test_a_file_failing_again_the_same_way_changes_nothing(fresh_db):
+    load_document(fresh_db, b"", "empty.pdf")
+    before = fresh_db.execute("SELECT * FROM documents").fetchall()
+    assert load_document(fresh_db, b"", "empty.pdf").status == "failed"
+    assert fresh_db.execute("SELECT * FROM documents").fetchall() == before
+
+
+def test_reports_overview(fresh_db, hulan_2023):
+    load_document(fresh_db, render_text(hulan_2023), "h.txt")
+    row = fresh_db.execute("SELECT region_code, region_name, publisher, year, status, applications_new,"
+                           " applications_handled, applications_granted, admin_reviews, lawsuits"
+                           " FROM reports_overview").fetchall()
+    assert row == [("230111", "呼兰区", "哈尔滨市呼兰区人民政府", 2023, "ok", 38, 37, 12, 4, 2)]
