@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import io
 import re
-from dataclasses import dataclass, field
 
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.utils import ImageReader
@@ -11,9 +10,8 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen import canvas
 
-from extractors.template import (T2_CONTENT, T3_APPLICANTS, T3_COLUMNS, T3_CORNER, T3_ORGANISATIONS, T3_RESULTS, T4,
-                                 T4_LITIGATION)
-from renderers.common import printed_rows, section_title, t2_blocks, table_def, title_of
+from renderers.common import section_title, title_of
+from renderers.design import Placed, TableDesign, t2_designs, t3_design, t4_design
 from renderers.prose import closing_sections, intro_paragraphs
 
 # ruled:        every cell boxed; table 三 runs onto the next page without repeating its header.
@@ -77,105 +75,29 @@ def wrap(text: str, width: float, size: float, indent: float = 0.0, hang: bool =
 
 
 # ------------------------------------------------------------------ table designs
-@dataclass
-class Box:
-    """One printed cell: its top-left grid position, span, text and alignment."""
-    row: int
-    col: int
-    text: str
-    rowspan: int = 1
-    colspan: int = 1
-    centred: bool = True
+# Column weights (label columns, then each value column) for 12 pt text across the A4 text width.
+T2_WEIGHTS = (1.3, 1.0)
+T3_WEIGHTS = (1.0, 1.9, 4.1, 1.25)
 
 
-@dataclass
-class TableDesign:
-    widths: list[float]
-    n_rows: int
-    boxes: list[Box]
-    header_rows: int = 0  # rows repeated on a continuation page when asked to
-    heights: list[float] = field(default_factory=list)
+def table_designs(fig: dict) -> dict[str, TableDesign]:
+    """Tables 二, 三 and 四 as this format prints them: 二 as one table, every box centred but the rows' own
+    labels, 行政复议 two rows tall."""
+    return {"t2": t2_designs(fig, one_table=True, weights=T2_WEIGHTS, centre_label_heads=True)[0],
+            "t3": t3_design(fig, split_headers=False, weights=T3_WEIGHTS, centre_label_heads=True),
+            "t4": t4_design(fig, split_headers=False, tall_review=True)}
 
 
-def _scaled(weights: tuple[float, ...]) -> list[float]:
+def column_widths(design: TableDesign) -> list[float]:
+    """The columns in points: the text width shared by the design's weights."""
+    weights = design.weights or (1.0,) * design.n_cols
     total = sum(weights)
     return [TEXT_W * w / total for w in weights]
 
 
-def t2_design(fig: dict) -> TableDesign:
-    """Table 二 as one table: per clause a caption row, a header row, and its rows; the last value stretches."""
-    n_values = max(len(table_def(fig, "t2").columns_of(r)) for r in table_def(fig, "t2").rows)
-    width = 1 + n_values
-    boxes: list[Box] = []
-    r = 0
-
-    def stretched(label: str, texts: list[str], label_centred: bool):
-        boxes.append(Box(r, 0, label, centred=label_centred))
-        for i, text in enumerate(texts):
-            last = i == len(texts) - 1
-            boxes.append(Box(r, 1 + i, text, colspan=width - 1 - i if last else 1))
-
-    for caption, rows in t2_blocks(fig):
-        boxes.append(Box(r, 0, caption, colspan=width))
-        r += 1
-        stretched(T2_CONTENT, [c.label for c, _ in rows[0].cells], True)
-        r += 1
-        for printed in rows:
-            stretched(printed.row.label, [text for _, text in printed.cells], False)
-            r += 1
-    return TableDesign(_scaled((1.3,) + (1.0,) * n_values), r, boxes)
-
-
-def t3_design(fig: dict) -> TableDesign:
-    """Table 三 as on the form: three header rows and the outcome rows under one tall 三、本年度办理结果 box."""
-    label_cols, n_values = 3, len(T3_COLUMNS)
-    organisations = T3_COLUMNS[1:-1]
-    boxes = [
-        Box(0, 0, T3_CORNER, rowspan=3, colspan=label_cols),
-        Box(0, label_cols, T3_APPLICANTS, colspan=n_values),
-        Box(1, label_cols, T3_COLUMNS[0].label, rowspan=2),
-        Box(1, label_cols + 1, T3_ORGANISATIONS, colspan=len(organisations)),
-        Box(1, label_cols + n_values - 1, T3_COLUMNS[-1].label, rowspan=2),
-    ]
-    boxes += [Box(2, label_cols + 1 + i, c.label) for i, c in enumerate(organisations)]
-    rows = printed_rows(fig, "t3")
-    top = 3
-    results = [i for i, p in enumerate(rows) if p.row.role in ("outcome", "total_handled")]
-    boxes.append(Box(top + results[0], 0, T3_RESULTS, rowspan=len(results)))
-    for i, printed in enumerate(rows):
-        r, row = top + i, printed.row
-        if row.role in ("input", "carried_forward"):
-            boxes.append(Box(r, 0, row.label, colspan=3, centred=False))
-        elif row.group is None:
-            boxes.append(Box(r, 1, row.label, colspan=2, centred=False))
-        else:
-            if i == 0 or rows[i - 1].row.group != row.group:
-                size = sum(1 for p in rows if p.row.group == row.group)
-                boxes.append(Box(r, 1, row.group, rowspan=size))
-            boxes.append(Box(r, 2, row.label, centred=False))
-        boxes += [Box(r, label_cols + j, text) for j, (_, text) in enumerate(printed.cells)]
-    weights = (1.0, 1.9, 4.1) + (1.25,) * n_values
-    return TableDesign(_scaled(weights), top + len(rows), boxes, header_rows=top)
-
-
-def t4_design(fig: dict) -> TableDesign:
-    """Table 四: 行政复议 and 行政诉讼 (two kinds) over their five result columns, the 15 numbers in one row."""
-    n = len(T4.columns)
-    review, direct, after_review = T4.rows
-    boxes = [Box(0, 0, review.label, rowspan=2, colspan=n),
-             Box(0, n, T4_LITIGATION, colspan=2 * n),
-             Box(1, n, direct.label, colspan=n),
-             Box(1, 2 * n, after_review.label, colspan=n)]
-    for block in range(3):
-        boxes += [Box(2, block * n + j, c.label) for j, c in enumerate(T4.columns)]
-    values = [text for printed in printed_rows(fig, "t4") for _, text in printed.cells]
-    boxes += [Box(3, j, text) for j, text in enumerate(values)]
-    return TableDesign([TEXT_W / (3 * n)] * (3 * n), 4, boxes, header_rows=3)
-
-
 # ------------------------------------------------------------------ drawing
-def _box_lines(design: TableDesign, box: Box) -> list[str]:
-    width = sum(design.widths[box.col:box.col + box.colspan]) - 2 * PAD_X
+def _box_lines(widths: list[float], box: Placed) -> list[str]:
+    width = sum(widths[box.col:box.col + box.colspan]) - 2 * PAD_X
     return wrap(box.text, width, TABLE_SIZE, hang=False)
 
 
@@ -183,15 +105,15 @@ def _text_height(n_lines: int) -> float:
     return n_lines * TABLE_SIZE * LEADING + 2 * PAD_Y
 
 
-def row_heights(design: TableDesign) -> list[float]:
+def row_heights(design: TableDesign, widths: list[float]) -> list[float]:
     """Each row tall enough for its own boxes; a box spanning rows stretches its rows evenly."""
     heights = [_text_height(1)] * design.n_rows
-    for box in design.boxes:
+    for box in design.cells:
         if box.rowspan == 1:
-            heights[box.row] = max(heights[box.row], _text_height(len(_box_lines(design, box))))
-    for box in sorted((b for b in design.boxes if b.rowspan > 1), key=lambda b: b.rowspan):
+            heights[box.row] = max(heights[box.row], _text_height(len(_box_lines(widths, box))))
+    for box in sorted((b for b in design.cells if b.rowspan > 1), key=lambda b: b.rowspan):
         span = range(box.row, box.row + box.rowspan)
-        missing = _text_height(len(_box_lines(design, box))) - sum(heights[r] for r in span)
+        missing = _text_height(len(_box_lines(widths, box))) - sum(heights[r] for r in span)
         for r in span:
             heights[r] += max(missing, 0) / box.rowspan
     return heights
@@ -252,7 +174,7 @@ class Pages:
         self.y -= HEADING_SIZE * 0.3
 
 
-def _plan(design: TableDesign, heights: list[float], first_room: float, page_room: float,
+def _plan(design: TableDesign, widths: list[float], heights: list[float], first_room: float, page_room: float,
           repeat_header: bool) -> list[list[int]]:
     """Rows per page (an empty first list: the table starts on the next page). A page never ends inside
     the header, nor where a box cut by the break would not show its whole text above it."""
@@ -277,10 +199,10 @@ def _plan(design: TableDesign, heights: list[float], first_room: float, page_roo
             current, room, r = [], page_room, 0
             continue
         cut = r
-        for box in design.boxes:
+        for box in design.cells:
             if box.row in current and box.row < r < box.row + box.rowspan:
                 shown = sum(heights[i] for i in current if i >= box.row)
-                if _text_height(len(_box_lines(design, box))) > shown:
+                if _text_height(len(_box_lines(widths, box))) > shown:
                     cut = min(cut, box.row)
         if cut <= body[0]:
             cut = r  # the box cannot be kept whole on any page: break at the row after all
@@ -292,9 +214,10 @@ def _plan(design: TableDesign, heights: list[float], first_room: float, page_roo
 
 
 def draw_table(pages: Pages, design: TableDesign, ruled: bool, repeat_header: bool = False):
-    heights = row_heights(design)
-    x_of = [MARGIN_X + sum(design.widths[:c]) for c in range(len(design.widths) + 1)]
-    segments = _plan(design, heights, pages.room, PAGE_H - 2 * MARGIN_Y, repeat_header)
+    widths = column_widths(design)
+    heights = row_heights(design, widths)
+    x_of = [MARGIN_X + sum(widths[:c]) for c in range(len(widths) + 1)]
+    segments = _plan(design, widths, heights, pages.room, PAGE_H - 2 * MARGIN_Y, repeat_header)
     for n, rows in enumerate(segments):
         if n:
             pages.new_page()
@@ -304,7 +227,7 @@ def draw_table(pages: Pages, design: TableDesign, ruled: bool, repeat_header: bo
         for r in rows:
             top_of[r] = y
             y -= heights[r]
-        for box in design.boxes:
+        for box in design.cells:
             shown = [r for r in rows if box.row <= r < box.row + box.rowspan]
             if not shown:
                 continue
@@ -314,14 +237,14 @@ def draw_table(pages: Pages, design: TableDesign, ruled: bool, repeat_header: bo
                 pages.canvas.setLineWidth(0.6)
                 pages.canvas.rect(left, bottom, right - left, top - bottom, stroke=1, fill=0)
             if shown[0] == box.row:  # the text sits in the box's first part only
-                _box_text(pages, design, box, left, right, top, bottom)
+                _box_text(pages, widths, box, left, right, top, bottom)
         pages.y = y
     pages.y -= BODY_SIZE * 0.8
 
 
-def _box_text(pages: Pages, design: TableDesign, box: Box, left: float, right: float, top: float,
+def _box_text(pages: Pages, widths: list[float], box: Placed, left: float, right: float, top: float,
               bottom: float):
-    lines = _box_lines(design, box)
+    lines = _box_lines(widths, box)
     line_h = TABLE_SIZE * LEADING
     y = top - (top - bottom - len(lines) * line_h) / 2
     pages.canvas.setFont(_font(), TABLE_SIZE)
@@ -359,8 +282,8 @@ def _document(fig: dict, variant: str, encrypt=None) -> bytes:
             pages.heading(text)
         else:
             pages.paragraph(text)
-    for name, design in (("t2", t2_design(fig)), ("t3", t3_design(fig)), ("t4", t4_design(fig))):
-        heights = row_heights(design)
+    for name, design in table_designs(fig).items():
+        heights = row_heights(design, column_widths(design))
         # a heading stays with its table's header and first row
         if pages.room < HEADING_SIZE * (LEADING + 0.7) + sum(heights[:design.header_rows + 1]):
             pages.new_page()

@@ -17,10 +17,10 @@ from extractors.docx import DOCX_MEDIA_TYPE, ENCRYPTED_PACKAGE, read_docx
 from extractors.model import ExtractionError, Grid, Paragraph
 from extractors.ole import WORD_STREAM, convert_with_libreoffice, read_ole
 from extractors.sniff import OLE_MAGIC
-from extractors.template import T3_2019, T3_2021, T3_COLUMNS, T4
+from extractors.template import (T3_2019, T3_2021, T3_APPLICANTS, T3_COLUMNS, T3_ORGANISATIONS, T3_RESULTS, T4,
+                                 T4_LITIGATION)
 from renderers.common import printed, printed_rows, section_title, table_def
-from renderers.docx import (T3_APPLICANTS, T3_ORGANISATIONS, T3_RESULTS, T4_LITIGATION, VARIANTS,
-                             render_docx)
+from renderers.docx import VARIANTS, render_docx
 from renderers.text import t2_blocks
 from tests.conftest import ALL_FIGURES, FIGURE_IDS, assert_report_matches
 
