@@ -184,9 +184,21 @@ class _Collector:
             self.found[key] = CellValue(table, row.name, column.name, value, cell.text, semantic, dict(cell.loc))
 
 
+def _only_in_2019() -> tuple[str, ...]:
+    """Label keys of table 二's rows and columns that the 2019 form has and the 2021 form has not."""
+    known = {c.name for r in T2_2021.rows for c in T2_2021.columns_of(r)} | {r.name for r in T2_2021.rows}
+    keys = [k for r in T2_2019.rows if r.name not in known for k in r.keys]
+    keys += [k for r in T2_2019.rows for c in T2_2019.columns_of(r) if c.name not in known for k in c.keys]
+    return tuple(dict.fromkeys(normalize_label(k) for k in keys))
+
+
+_T2_2019_KEYS = _only_in_2019()
+
+
 def detect_template(sections: dict[str, list[SourceRow]], year: int | None) -> str:
+    """2019 when table 二 prints a row or column only the trial form has; else 2021 (or by year if no 二)."""
     t2_text = "".join(normalize_label(c.text) for r in sections["t2"] for c in r.cells)
-    if any(k in t2_text for k in ("新制作", "新公开数量", "上一年项目", "集中采购", "对外管理服务")):
+    if any(k in t2_text for k in _T2_2019_KEYS):
         return TEMPLATE_2019
     if t2_text:
         return TEMPLATE_2021
@@ -322,7 +334,7 @@ def report_from_layout(layout: Layout, source: str | None = None) -> Report:
         raise ExtractionError("table_not_found", "table 三 (收到和处理政府信息公开申请情况) not found", source)
 
     report.template = template
-    other_one_row = t3.rows[-3].name == "other_handling"
+    other_one_row = any(r.name == "other_handling" for r in t3.rows)
     for key in expected_cells(template, other_as_one_row=other_one_row):
         if key in out.found:
             report.cells.append(out.found[key])
