@@ -7,7 +7,9 @@ lines by height, cells at wide gaps, values aligned to the columns their numbers
 from __future__ import annotations
 
 import bisect
+import contextlib
 import io
+import logging
 import re
 import statistics
 import unicodedata
@@ -23,6 +25,9 @@ from pdfplumber.utils.exceptions import PdfminerException
 from extractors.cells import NOT_APPLICABLE, read_cell
 from extractors.metadata import published_date
 from extractors.model import ExtractionError, Grid, GridCell, Layout, Paragraph
+
+# pdfminer logs a warning per damaged object; a damaged file is reported once, as an ExtractionError.
+logging.getLogger("pdfminer").setLevel(logging.ERROR)
 
 PDF_MEDIA_TYPE = "application/pdf"
 
@@ -49,7 +54,8 @@ def read_pdf(data: bytes) -> Layout:
     except Exception as e:  # pdfminer raises many kinds on damaged objects and streams
         raise ExtractionError("corrupt", f"the PDF is damaged: {_reason(e)}") from None
     finally:
-        pdf.close()
+        with contextlib.suppress(Exception):  # close() walks the pages again and re-raises on a damaged file
+            pdf.close()
     if not pages:
         raise ExtractionError("corrupt", "the PDF has no pages")
     if not any(c["text"].strip() for page in pages for c in page.chars):
