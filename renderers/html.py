@@ -238,9 +238,12 @@ def _word_runs(line: str) -> str:
     return "".join(runs)
 
 
+def _spans(c: _Cell) -> str:
+    return (f' rowspan="{c.rowspan}"' if c.rowspan > 1 else "") + (f' colspan="{c.colspan}"' if c.colspan > 1 else "")
+
+
 def _word_cell(cell: _Cell, width: int, as_paragraphs: bool) -> str:
-    spans = (f' rowspan="{cell.rowspan}"' if cell.rowspan > 1 else "") + \
-            (f' colspan="{cell.colspan}"' if cell.colspan > 1 else "")
+    spans = _spans(cell)
     style = ('style="width:%dpt;border:solid windowtext 1.0pt;mso-border-alt:solid windowtext .5pt;\n'
              'padding:0cm 5.4pt 0cm 5.4pt"' % width)
     align = ' align="center" style="text-align:center"'
@@ -275,8 +278,7 @@ def _plain_table(t: _Table) -> str:
     for row in t:
         tds = []
         for c in row:
-            spans = (f' rowspan="{c.rowspan}"' if c.rowspan > 1 else "") + \
-                    (f' colspan="{c.colspan}"' if c.colspan > 1 else "")
+            spans = _spans(c)
             tds.append(f"<td{spans}>" + "<br/>".join(_esc(x) for x in c.text.split("\n")) + "</td>")
         rows.append("<tr>" + "".join(tds) + "</tr>")
     return '<table border="1" cellspacing="0" cellpadding="4" width="100%">\n' + "\n".join(rows) + "\n</table>"
@@ -287,8 +289,7 @@ def _ueditor_table(t: _Table) -> str:
     for row in t:
         tds = []
         for c in row:
-            spans = (f' rowspan="{c.rowspan}"' if c.rowspan > 1 else "") + \
-                    (f' colspan="{c.colspan}"' if c.colspan > 1 else "")
+            spans = _spans(c)
             text = _ueditor_number(c.text, c.figure) if c.figure else c.text
             body = "<br/>".join(_esc(x) for x in text.split("\n")) if text else "<br/>"
             tds.append(f'<td valign="middle" align="center" style="word-break: break-all;"{spans}>'
