@@ -59,8 +59,58 @@ def _check(args) -> int:
 
 
 def _run(args) -> int:
-    from flows.pipeline import main as run_pipeline
-    return run_pipeline([str(args.folder), "--db", str(args.db)])
+    if args.folder:
+        from flows.pipeline import main as run_pipeline
+        return run_pipeline([str(args.folder), "--db", str(args.db)])
+    return _nightly(args, check=True)
+
+
+def _crawl(args) -> int:
+    return _nightly(args, check=False)
+
+
+def _nightly(args, check: bool) -> int:
+    from flows.nightly import main as run_nightly
+    argv = ["--registry", args.registry, "--db", str(args.db), "--archive", args.archive]
+    for code in args.only or []:
+        argv += ["--only", code]
+    if args.demo:
+        argv.append("--demo")
+    if args.retry_failed:
+        argv.append("--retry-failed")
+    return run_nightly(argv, check=check)
+
+
+def _portals(args) -> int:
+    from crawler.registry import RegistryError, load_registry
+    try:
+        portals = load_registry(args.registry)
+    except RegistryError as err:
+        print(f"gkreports: {err}", file=sys.stderr)
+        return 2
+    print(f"{'code':<7} {'region':<10} {'family':<13} {'rate':>5}  {'verified':<8} entries")
+    for p in portals:
+        print(f"{p.region_code:<7} {p.region_name:<10} {p.family or '(detect)':<13} {p.rate:>5g}  "
+              f"{'yes' if p.verified else 'no':<8} {len(p.entries)}: {p.entries[0]}{' …' if len(p.entries) > 1 else ''}")
+    print(f"{len(portals)} portals in {args.registry}")
+    return 0
+
+
+def _serve(args) -> int:  # pragma: no cover - runs until stopped
+    from flows.nightly import serve
+    serve(args.name)
+    return 0
+
+
+def _crawl_options(p):
+    from crawler.archive import DEFAULT_ARCHIVE
+    from crawler.registry import DEFAULT_REGISTRY
+    p.add_argument("--registry", default=str(DEFAULT_REGISTRY), help="the portal registry (TOML)")
+    p.add_argument("--only", action="append", metavar="CODE", help="only the portal of this region code (repeatable)")
+    p.add_argument("--db", default=str(DEFAULT_DB))
+    p.add_argument("--archive", default=str(DEFAULT_ARCHIVE), help="the raw archive folder")
+    p.add_argument("--demo", action="store_true", help="serve the bundled demo portals on 127.0.0.1 and crawl those")
+    p.add_argument("--retry-failed", action="store_true", help="extract again documents that failed before")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -78,10 +128,19 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--db", default=str(DEFAULT_DB))
     p.add_argument("--show", type=int, default=20, help="print up to N offending rows (0: none)")
     p.set_defaults(func=_check)
-    p = sub.add_parser("run", help="the whole pipeline (extract → load → check) over a folder, as a Prefect flow")
-    p.add_argument("folder", nargs="?", default=str(Path(__file__).resolve().parent.parent / "data" / "samples"))
-    p.add_argument("--db", default=str(DEFAULT_DB))
+    p = sub.add_parser("portals", help="list the portal registry")
+    p.add_argument("--registry", default=str(Path(__file__).resolve().parent.parent / "data" / "portals.toml"))
+    p.set_defaults(func=_portals)
+    p = sub.add_parser("crawl", help="crawl the registered portals and load what they publish (a Prefect flow)")
+    _crawl_options(p)
+    p.set_defaults(func=_crawl)
+    p = sub.add_parser("run", help="the nightly job: crawl → extract → load → check (a Prefect flow)")
+    _crawl_options(p)
+    p.add_argument("--folder", help="instead of crawling, extract → load → check the documents in a folder")
     p.set_defaults(func=_run)
+    p = sub.add_parser("serve", help="serve the nightly deployment (cron, Asia/Shanghai) against a Prefect server")
+    p.add_argument("--name", default="nightly")
+    p.set_defaults(func=_serve)
     args = parser.parse_args(argv)
     return args.func(args)
 

@@ -101,9 +101,16 @@ def _insert_report(con, doc_id: str, source: str, size: int, report: Report) -> 
     _upsert_region(con, report.region_code)
     if report.template == "pre2019" or not report.cells:
         return None
+    _insert_document_facts(con, doc_id, report)
     key = f"{report.region_code or ''}|{report.publisher}|{report.year}"
-    old = con.execute("SELECT document_id FROM reports WHERE report_key = ?", [key]).fetchone()
+    old = con.execute("SELECT r.document_id, d.source, coalesce(len(d.missing_cells), 0) FROM reports r"
+                      " JOIN documents d USING (document_id) WHERE r.report_key = ?", [key]).fetchone()
     replaced = None
+    if old and old[0] != doc_id and old[1] != source and len(report.missing) > old[2]:
+        # Another document of the same report (an article and its attachment) that reads fewer cells: the
+        # report stays with the more complete one; this one is kept, its cells in document_facts.
+        con.execute("UPDATE documents SET status = 'alternate' WHERE document_id = ?", [doc_id])
+        return None
     if old and old[0] != doc_id:
         replaced = old[0]
         for table in FACT_TABLES.values():
@@ -127,6 +134,16 @@ def _insert_report(con, doc_id: str, source: str, size: int, report: Report) -> 
                     [doc_id, report.region_code, report.publisher, report.year, fact.fact, fact.value, fact.text,
                      fact.source.get("page"), fact.source.get("line")])
     return replaced
+
+
+def _insert_document_facts(con, doc_id: str, report: Report):
+    """Every cell the document gave, whether or not it becomes the current report."""
+    con.execute("DELETE FROM document_facts WHERE document_id = ?", [doc_id])
+    rows = [{"document_id": doc_id, "table_name": c.table, "row_name": c.row, "column_name": c.column,
+             "value": None if c.value is None else float(c.value), "raw": c.raw, "semantic": c.semantic}
+            for c in report.cells]
+    if rows:
+        _insert_rows(con, "document_facts", rows)
 
 
 def load_document(con, data: bytes, source: str) -> LoadResult:
@@ -157,7 +174,33 @@ def load_document(con, data: bytes, source: str) -> LoadResult:
     message = f"{report.publisher} {report.year}: {len(report.cells)} cells"
     if report.missing:
         message += f", {len(report.missing)} missing"
-    return LoadResult(source, doc_id, report.status, message, replaced)
+    status = con.execute("SELECT status FROM documents WHERE document_id = ?", [doc_id]).fetchone()[0]
+    if status == "alternate":
+        message += "; another document of this report reads more cells and stays current"
+    return LoadResult(source, doc_id, status, message, replaced)
+
+
+def load_archived(con, documents: list[tuple[str, str]], read, retry_failed: bool = False) -> list[LoadResult]:
+    """Load crawled documents given as (URL, sha256) in crawl order, reading bytes with `read(sha256)`.
+    Bytes already loaded (under any URL) are not extracted again; nor are bytes that failed before, unless
+    `retry_failed` (after installing a converter, say): unchanged bytes would fail the same way."""
+    results, done = [], set()
+    for url, sha in documents:
+        if sha in done:
+            continue
+        done.add(sha)
+        seen = con.execute("SELECT status FROM documents WHERE document_id = ?", [sha]).fetchone()
+        if seen and (seen[0] != "failed" or not retry_failed):
+            results.append(LoadResult(url, sha, "unchanged", "already loaded" if seen[0] != "failed"
+                                      else "failed before with the same bytes (retry with --retry-failed)"))
+            continue
+        try:
+            data = read(sha)
+        except OSError as err:
+            results.append(LoadResult(url, sha, "failed", f"archive_missing: {err.strerror or err}"))
+            continue
+        results.append(load_document(con, data, url))
+    return results
 
 
 def expand(paths: list[str | Path]) -> list[Path]:

@@ -35,7 +35,7 @@ CREATE TABLE IF NOT EXISTS documents (
     year           INTEGER,
     template       VARCHAR,
     published      DATE,
-    status         VARCHAR NOT NULL CHECK (status IN ('ok', 'partial', 'failed', 'superseded')),
+    status         VARCHAR NOT NULL CHECK (status IN ('ok', 'partial', 'failed', 'superseded', 'alternate')),
     error_reason   VARCHAR,                     -- stable code: empty, not_a_report, table_not_found, ...
     error          VARCHAR,                     -- the message a person reads
     missing_cells  VARCHAR[],                   -- template cells a partial report lacks
@@ -155,4 +155,77 @@ CREATE TABLE IF NOT EXISTS check_results (
     row_name     VARCHAR,
     column_name  VARCHAR,
     detail       VARCHAR NOT NULL
+);
+
+-- ---------------------------------------------------------------- the crawl
+-- One row per crawl (a nightly run or `gkreports crawl`).
+CREATE SEQUENCE IF NOT EXISTS crawl_run_seq;
+
+CREATE TABLE IF NOT EXISTS crawl_runs (
+    run_id       INTEGER PRIMARY KEY,
+    started_at   TIMESTAMP NOT NULL,
+    finished_at  TIMESTAMP,                     -- null: the run did not finish (crashed or still running)
+    registry     VARCHAR NOT NULL,              -- the registry file it read
+    portals      INTEGER NOT NULL
+);
+
+-- Every request the crawler made or refused to make, with its outcome. Append-only.
+CREATE TABLE IF NOT EXISTS crawl_log (
+    run_id         INTEGER NOT NULL,
+    region_code    VARCHAR NOT NULL,            -- the portal's registry row
+    url            VARCHAR NOT NULL,            -- as requested
+    final_url      VARCHAR,                     -- after redirects
+    referrer       VARCHAR,                     -- the page that linked it
+    purpose        VARCHAR NOT NULL CHECK (purpose IN ('robots', 'list', 'article', 'attachment', 'redirect')),
+    outcome        VARCHAR NOT NULL CHECK (outcome IN ('fetched', 'not_modified', 'error', 'blocked', 'disallowed', 'refused')),
+    status         INTEGER,                     -- HTTP status of the last attempt
+    bytes          BIGINT,
+    sha256         VARCHAR,                     -- the archived bytes (data/raw/ab/abcd…)
+    content_type   VARCHAR,
+    etag           VARCHAR,
+    last_modified  VARCHAR,
+    attempts       INTEGER NOT NULL,
+    seconds        DOUBLE NOT NULL,             -- wall time, waiting included
+    waited         DOUBLE NOT NULL,             -- of which waiting on the rate limit and Retry-After
+    fetched_at     TIMESTAMP NOT NULL,
+    error          VARCHAR
+);
+
+-- Every report document found on a portal: an article page or an attachment, by URL.
+CREATE TABLE IF NOT EXISTS source_documents (
+    url             VARCHAR PRIMARY KEY,
+    region_code     VARCHAR NOT NULL,           -- the portal's registry row
+    kind            VARCHAR NOT NULL CHECK (kind IN ('article', 'attachment')),
+    article_url     VARCHAR,                    -- the article an attachment hangs on
+    referrer        VARCHAR,                    -- the list page (or article) that linked it
+    list_title      VARCHAR,                    -- the full title the list gives
+    title_year      INTEGER,                    -- the year in that title
+    publisher_kind  VARCHAR NOT NULL CHECK (publisher_kind IN ('government', 'department', 'township')),
+    published       DATE,                       -- the date the page states (PubDate meta, 发布日期 line, list date)
+    site_id_code    VARCHAR,                    -- the page's SiteIDCode meta (6-digit division code + serial)
+    sha256          VARCHAR NOT NULL,           -- the current version's bytes
+    first_seen      TIMESTAMP NOT NULL,
+    last_seen       TIMESTAMP NOT NULL
+);
+
+-- Each version of a source document's bytes, with when it was first and last seen.
+CREATE TABLE IF NOT EXISTS document_versions (
+    url         VARCHAR NOT NULL,
+    sha256      VARCHAR NOT NULL,
+    first_seen  TIMESTAMP NOT NULL,
+    last_seen   TIMESTAMP NOT NULL,
+    PRIMARY KEY (url, sha256)
+);
+
+-- Every cell of every document ever read (current or not), so that two documents of one report, or two
+-- versions of one URL, can be compared cell by cell. The fact tables hold only the current reports.
+CREATE TABLE IF NOT EXISTS document_facts (
+    document_id  VARCHAR NOT NULL,
+    table_name   VARCHAR NOT NULL,
+    row_name     VARCHAR NOT NULL,
+    column_name  VARCHAR NOT NULL,
+    value        DOUBLE,
+    raw          VARCHAR NOT NULL,
+    semantic     VARCHAR NOT NULL,
+    PRIMARY KEY (document_id, table_name, row_name, column_name)
 );

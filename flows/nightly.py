@@ -1,0 +1,160 @@
+"""The nightly job: crawl every registered portal (hosts concurrently) → extract → load (the one DuckDB writer)
+→ check → summary. `python -m flows.nightly --demo` runs it against the bundled demo portals, offline.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from contextlib import ExitStack
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import flows  # noqa: F401  (Prefect settings before Prefect is imported)
+from prefect import flow, task
+from prefect.cache_policies import NO_CACHE
+from prefect.task_runners import ThreadPoolTaskRunner
+
+from crawler.archive import DEFAULT_ARCHIVE, RawArchive
+from crawler.crawl import PortalSummary, crawl_portal
+from crawler.fetch import Fetcher, FetchSettings
+from crawler.registry import DEFAULT_REGISTRY, Portal, load_registry, parse_registry
+from crawler.store import CrawlStore
+from gkreports.checks import CheckSummary, run_checks
+from gkreports.warehouse import DEFAULT_DB, LoadResult, connect, load_archived
+
+NIGHTLY_CRON = "30 2 * * *"  # 02:30 in Beijing: after the portals' own nightly publishing jobs
+NIGHTLY_TIMEZONE = "Asia/Shanghai"
+
+
+@dataclass
+class RunContext:
+    """The heavy objects one run shares between its tasks (kept out of task parameters)."""
+    fetcher: Fetcher
+    archive: RawArchive
+    store: CrawlStore
+    run_id: int
+
+
+_RUNS: dict[int, RunContext] = {}
+
+
+@dataclass
+class NightlyResult:
+    portals: list[PortalSummary]
+    loads: list[LoadResult] = field(default_factory=list)
+    checks: list[CheckSummary] = field(default_factory=list)
+    seconds: dict[str, float] = field(default_factory=dict)
+    requests: int = 0
+    bytes: int = 0
+    waited: float = 0.0
+
+    @property
+    def anything_done(self) -> bool:
+        return any(p.usable for p in self.portals)
+
+
+@task(cache_policy=NO_CACHE, task_run_name="crawl {portal.region_code} {portal.region_name}")
+def crawl_task(portal: Portal, run_id: int) -> PortalSummary:
+    ctx = _RUNS[run_id]
+    return crawl_portal(portal, ctx.fetcher, ctx.archive, ctx.store, ctx.run_id)
+
+
+@task(cache_policy=NO_CACHE)
+def load_task(run_id: int, documents: list[tuple[str, str]], retry_failed: bool) -> list[LoadResult]:
+    ctx = _RUNS[run_id]
+    return load_archived(ctx.store.con, documents, ctx.archive.get, retry_failed=retry_failed)
+
+
+@task(cache_policy=NO_CACHE)
+def check_task(run_id: int) -> list[CheckSummary]:
+    return run_checks(_RUNS[run_id].store.con)[1]
+
+
+def select(portals: list[Portal], only: list[str] | None) -> list[Portal]:
+    if not only:
+        return portals
+    chosen = [p for p in portals if p.region_code in only]
+    unknown = sorted(set(only) - {p.region_code for p in portals})
+    if unknown:
+        raise SystemExit(f"gkreports: no portal with region code {', '.join(unknown)} in the registry "
+                         f"(known: {', '.join(sorted({p.region_code for p in portals}))})")
+    return chosen
+
+
+@flow(name="nightly-crawl", task_runner=ThreadPoolTaskRunner(max_workers=8), log_prints=False)
+def nightly(registry: str = str(DEFAULT_REGISTRY), db: str = str(DEFAULT_DB), archive: str = str(DEFAULT_ARCHIVE),
+            only: list[str] | None = None, check: bool = True, retry_failed: bool = False,
+            registry_text: str | None = None, settings: dict | None = None) -> NightlyResult:
+    """Crawl the registry's portals concurrently, load what they hold, run the checks."""
+    portals = select(parse_registry(registry_text, registry) if registry_text else load_registry(registry), only)
+    con = connect(db)
+    fetcher = Fetcher(FetchSettings(**(settings or {})))
+    store = CrawlStore(con)
+    run_id = store.start_run(registry, len(portals))
+    _RUNS[run_id] = RunContext(fetcher, RawArchive(archive), store, run_id)
+    try:
+        t0 = time.monotonic()
+        futures = [crawl_task.submit(p, run_id) for p in portals]
+        summaries = [f.result() for f in futures]
+        t1 = time.monotonic()
+        documents = [(d.url, d.sha256) for s in summaries for d in s.found_documents]
+        loads = load_task(run_id, documents, retry_failed)
+        t2 = time.monotonic()
+        checks = check_task(run_id) if check else []
+        t3 = time.monotonic()
+        store.finish_run(run_id)
+        return NightlyResult(summaries, loads, checks, {"crawl": t1 - t0, "load": t2 - t1, "check": t3 - t2},
+                             fetcher.requests, fetcher.bytes, fetcher.waited)
+    finally:
+        _RUNS.pop(run_id, None)
+        fetcher.close()
+        con.close()
+
+
+# ------------------------------------------------------------------ the deployment
+
+def deployment(name: str = "nightly"):
+    """The nightly deployment: a cron at night, Beijing time."""
+    from prefect.schedules import Cron
+    return nightly.to_deployment(name=name, schedules=[Cron(NIGHTLY_CRON, timezone=NIGHTLY_TIMEZONE)],
+                                 description="Crawl every registered portal, load and check, every night.")
+
+
+def serve(name: str = "nightly"):  # pragma: no cover - runs until stopped
+    from prefect import serve as prefect_serve
+    prefect_serve(deployment(name))
+
+
+# ------------------------------------------------------------------ the command line
+
+def main(argv: list[str] | None = None, check: bool = True) -> int:
+    from gkreports.summary import print_nightly
+    parser = argparse.ArgumentParser(prog="gkreports run", description=__doc__)
+    parser.add_argument("--registry", default=str(DEFAULT_REGISTRY))
+    parser.add_argument("--only", action="append", metavar="CODE", help="crawl only this region code (repeatable)")
+    parser.add_argument("--db", default=str(DEFAULT_DB))
+    parser.add_argument("--archive", default=str(DEFAULT_ARCHIVE))
+    parser.add_argument("--demo", action="store_true", help="serve the bundled demo portals on 127.0.0.1 and crawl them")
+    parser.add_argument("--retry-failed", action="store_true", help="extract documents that failed before again")
+    args = parser.parse_args(argv)
+    with ExitStack() as stack:
+        registry, registry_text = args.registry, None
+        if args.demo:
+            from demo_portals import DemoServer, build_demo
+            site = build_demo()
+            server = stack.enter_context(DemoServer(site))
+            registry, registry_text = f"demo portals at {server.base_url}", site.registry_toml(server.base_url)
+            print(f"demo portals served at {server.base_url}")
+        from crawler.registry import RegistryError
+        try:
+            result = nightly(registry, args.db, args.archive, args.only, check, args.retry_failed, registry_text)
+        except RegistryError as err:
+            print(f"gkreports: {err}", file=sys.stderr)
+            return 2
+    print_nightly(result, args.db)
+    return 0 if result.anything_done else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
