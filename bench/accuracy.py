@@ -1,11 +1,15 @@
 """Extraction accuracy over any folder of documents that have their expected JSON beside them.
 
-    python bench/accuracy.py FOLDER [--list N]
+    python bench/accuracy.py FOLDER [FOLDER ...] [--real] [--list N]
 
 A document `NAME.EXT` is measured against `NAME.expected.json` (the shape `gkreports extract` prints;
 only `cells` and the metadata keys are compared). Prints, per format and overall: documents, template
 cells expected, cells exactly right, wrong, missing, documents that failed, metadata mismatches, the
 time per document, and the list of wrong cells; then the machine it ran on.
+
+Real published documents are counted on their own line (`real/html`, `real/pdf`, …), apart from the
+generated corpus: a document is real when a folder on its path is named `real` (tests/real/), when its
+expected JSON says `"origin": "real"`, or when `--real` says the whole run is.
 """
 from __future__ import annotations
 
@@ -23,7 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from extractors import ExtractionError, extract, sniff  # noqa: E402
 
-META_KEYS = ("region_code", "publisher", "year", "template")
+META_KEYS = ("region_code", "region_name", "publisher", "year", "template")
 
 
 @dataclass
@@ -70,13 +74,21 @@ def _same(a, b) -> bool:
     return a == b
 
 
-def measure(folder: str | Path) -> Measurement:
+def is_real(doc: Path, root: Path, expected: dict) -> bool:
+    """A real published document (not one the renderers drew): see the module's docstring."""
+    folders = [root.name, *doc.relative_to(root).parts[:-1]] if doc.is_relative_to(root) else list(doc.parts[:-1])
+    return expected.get("origin") == "real" or "real" in folders
+
+
+def measure(folder: str | Path | list, real: bool = False) -> Measurement:
     result = Measurement()
-    for doc in documents(Path(folder)):
+    roots = [Path(f).resolve() for f in (folder if isinstance(folder, (list, tuple)) else [folder])]
+    for root, doc in ((root, doc) for root in roots for doc in documents(root)):
         data = doc.read_bytes()
         expected = json.loads(expected_path(doc).read_text(encoding="utf-8"))
         want = {(c["table"], c["row"], c["column"]): c["value"] for c in expected["cells"]}
-        tally = result.by_format[sniff(data)]
+        kind = sniff(data)
+        tally = result.by_format[f"real/{kind}" if real or is_real(doc, root, expected) else kind]
         tally.documents += 1
         tally.expected += len(want)
         started = time.perf_counter()
@@ -120,17 +132,17 @@ def machine() -> str:
 
 
 def format_measurement(m: Measurement, list_wrong: int = 50) -> str:
-    header = f"{'format':<8} {'docs':>5} {'cells':>7} {'exact':>7} {'wrong':>6} {'missing':>8} {'failed':>7} " \
+    header = f"{'format':<9} {'docs':>5} {'cells':>7} {'exact':>7} {'wrong':>6} {'missing':>8} {'failed':>7} " \
              f"{'meta≠':>6} {'exact%':>8} {'ms/doc':>8}"
     lines = [header]
 
     def line(name: str, t: Tally) -> str:
         pct = 100.0 * t.exact / t.expected if t.expected else 0.0
         per_doc = 1000.0 * t.seconds / t.documents if t.documents else 0.0
-        return f"{name:<8} {t.documents:>5} {t.expected:>7} {t.exact:>7} {t.wrong:>6} {t.missing:>8} " \
+        return f"{name:<9} {t.documents:>5} {t.expected:>7} {t.exact:>7} {t.wrong:>6} {t.missing:>8} " \
                f"{t.failed:>7} {t.metadata_wrong:>6} {pct:>7.2f}% {per_doc:>8.1f}"
 
-    for name in sorted(m.by_format):
+    for name in sorted(m.by_format, key=lambda n: (n.startswith("real/"), n)):  # real documents last
         lines.append(line(name, m.by_format[name]))
     lines.append(line("overall", m.overall))
     if m.wrong_cells:
@@ -148,12 +160,13 @@ def format_measurement(m: Measurement, list_wrong: int = 50) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("folder")
+    parser.add_argument("folders", nargs="+", metavar="FOLDER")
+    parser.add_argument("--real", action="store_true", help="count every document as a real one")
     parser.add_argument("--list", type=int, default=50, help="list at most N wrong cells")
     args = parser.parse_args(argv)
-    m = measure(args.folder)
+    m = measure(args.folders, real=args.real)
     if not m.by_format:
-        print(f"no documents with an .expected.json beside them in {args.folder}", file=sys.stderr)
+        print(f"no documents with an .expected.json beside them in {' '.join(args.folders)}", file=sys.stderr)
         return 2
     print(format_measurement(m, args.list))
     o = m.overall

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from decimal import Decimal
 
 import cn2an
 
@@ -31,6 +32,8 @@ def normalize_label(text: str) -> str:
 def read_cell(raw: str | None, kind: str = "count") -> tuple[int | float | None, str]:
     """(value, semantic) of a printed cell. Blank reads as 0 (semantic `blank`); '/' and the like as None."""
     text = re.sub(r"\s+", "", nfkc(raw or ""))
+    # A minus typeset as the minus sign ("−18"), or as an en dash in a signed 本年增/减 column ("–18").
+    text = re.sub(r"^[\u2212\u2013](?=\d)" if kind == "signed" else r"^\u2212(?=\d)", "-", text)
     if text == "":
         return 0, "blank"
     if text in NOT_APPLICABLE or set(text) <= set("/-—–―─\\"):
@@ -42,8 +45,8 @@ def read_cell(raw: str | None, kind: str = "count") -> tuple[int | float | None,
         if sign == "-":
             number = -number
         tail = text[m.end():]
-        if kind == "decimal" and tail.startswith("元"):
-            number = round(number / 10000, 6)  # printed in 元, the column is 万元
+        if kind == "decimal" and tail.startswith("元"):  # printed in 元, the column is 万元; exact, not rounded
+            number = float(Decimal(sign + digits.replace(",", "") + (frac or "")) / 10000)
         if isinstance(number, float) and number.is_integer() and kind != "decimal":
             number = int(number)
         return number, ("zero" if number == 0 else "number")

@@ -7,6 +7,7 @@ import re
 from bs4 import BeautifulSoup, NavigableString, Tag
 from bs4.element import CData, Comment, Declaration, Doctype, ProcessingInstruction
 
+from extractors.metadata import source_line
 from extractors.model import ExtractionError, Grid, GridCell, Layout, Paragraph
 
 MEDIA_TYPE = "text/html"
@@ -458,7 +459,9 @@ def _read(text: str, encoding: str, source: str | None) -> Layout:
     title = page_title(soup, meta)
     for tag in soup.find_all(["script", "style", "noscript", "template"]):
         tag.decompose()
-    published = published_date(meta, soup.get_text(" "))
+    page_text = soup.get_text(" ")
+    published = published_date(meta, page_text)
+    source = source_line(page_text)  # 来源：… / 发布机构：… in the page's header, evidence for the publisher
 
     body = find_body(soup)
     # Share bars and print links sit inside some CMS bodies too.
@@ -472,6 +475,8 @@ def _read(text: str, encoding: str, source: str | None) -> Layout:
         raise ExtractionError("empty", "the page has no visible text", source)
 
     meta["encoding"] = encoding
+    if source:
+        meta["source_line"] = source
     images = len(body.find_all("img"))
     if images:
         meta["body_images"] = str(images)

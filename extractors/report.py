@@ -10,12 +10,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from rapidfuzz import fuzz
+
 from extractors.cells import looks_like_value, normalize_label, read_cell
-from extractors.metadata import narrative_facts, read_metadata
+from extractors.metadata import narrative_facts, read_metadata, signature
 from extractors.model import CellValue, ExtractionError, Grid, GridCell, Layout, Paragraph, Report
 from extractors.template import (OTHER_HANDLING, OTHER_SUBROWS, T2_2019, T2_2021, T3_2021, T3_COLUMNS,
-                                 T3_SUBTOTAL_KEYS, T4, TEMPLATE_2019, TEMPLATE_2021, TEMPLATE_PRE2019, Row,
-                                 Table, expected_cells, t3_variant)
+                                 T3_SUBTOTAL_KEYS, T4, TABLE_TITLES, TEMPLATE_2019, TEMPLATE_2021,
+                                 TEMPLATE_PRE2019, Row, Table, expected_cells, t3_variant)
 
 
 @dataclass
@@ -65,6 +67,10 @@ def classify_heading(text: str) -> str | None:
         return "t4"
     if re.match(r"^[五六][、.]", t):
         return "end"
+    # A heading with a character dropped, doubled or garbled (二、主动公开政府信息情况 printed 二、主动公政府信息情况)
+    for table, title in TABLE_TITLES.items():
+        if t[:2] == normalize_label(title)[:2] and fuzz.ratio(t, normalize_label(title)) >= HEADING_SIMILARITY:
+            return table
     return None
 
 
@@ -96,6 +102,40 @@ def split_sections(layout: Layout) -> tuple[dict[str, list[SourceRow]], list[tup
 
 
 # ------------------------------------------------------------------ rows
+# How alike (rapidfuzz ratio, 0–100) a printed label must be to a template row's label to be placed by
+# similarity, and by how much it must beat the next-best row: below either, the row is left unplaced.
+LABEL_SIMILARITY = 80
+LABEL_MARGIN = 10
+HEADING_SIMILARITY = 85
+_NUMBERING = re.compile(r"^(?:\(?[一二三四五六七八九十]+\)|[一二三四五六七八九十]+[、.]|\d+\.)+")
+
+
+def _bare(label: str) -> str:
+    """A label without its numbering (（三）, 1., 四、) or group heading, as compared by similarity."""
+    return _NUMBERING.sub("", normalize_label(label))
+
+
+def label_similarity(label: str, row: Row) -> float:
+    """How alike a printed label is to a template row's label, with or without the row's group heading."""
+    printed = _bare(label)
+    forms = [_bare(row.label)] + ([_bare(normalize_label(row.group)) + _bare(row.label)] if row.group else [])
+    return max(fuzz.ratio(printed, form) for form in forms)
+
+
+def place_by_similarity(label: str, candidates: list[Row]) -> tuple[Row | None, str]:
+    """The one candidate row clearly most like `label`, or None with the reason (for the notes)."""
+    if not candidates:
+        return None, "no template row is free at its position"
+    scored = sorted(((label_similarity(label, r), r) for r in candidates), key=lambda x: -x[0])
+    best_score, best = scored[0]
+    runner_up = scored[1][0] if len(scored) > 1 else 0.0
+    if best_score < LABEL_SIMILARITY:
+        return None, f"closest is {best.name} at {best_score:.0f}%"
+    if best_score - runner_up < LABEL_MARGIN:
+        return None, f"{best.name} ({best_score:.0f}%) and {scored[1][1].name} ({runner_up:.0f}%) are as alike"
+    return best, f"placed as {best.name} by similarity ({best_score:.0f}%)"
+
+
 def match_row(label: str, rows: tuple[Row, ...]) -> Row | None:
     """The template row a printed label names. Rows under a group heading are tried first because their
     keys are specific; the row 总计 last because the word appears in other labels' notes."""
@@ -221,11 +261,37 @@ def read_t2(rows: list[SourceRow], table: Table, out: _Collector):
         out.put("t2", row, columns, trimmed)
 
 
+# Table 三's rows in printed order, （六）其他处理 as one row standing where its sub-rows would.
+_T3_ORDER = [r.name for r in T3_2021.rows]
+_T3_ORDER.insert(_T3_ORDER.index("other_no_correction"), OTHER_HANDLING.name)
+
+
+def _has_numbers(values) -> bool:
+    return any(read_cell(c.text)[1] in ("number", "zero") for _, c in values)
+
+
+def _continued_labels(rows: list[SourceRow], candidates) -> list[tuple[SourceRow, str, list]]:
+    """(row, label, values) with a label cut by a page break joined: the values and the label's first half
+    end one grid, the rest of the label opens the next grid on a row of empty cells, which adds nothing."""
+    out: list[tuple[SourceRow, str, list]] = []
+    for src in rows:
+        label, values = src.split()
+        if out and label and src.grid is not out[-1][0].grid and not any(c.text.strip() for _, c in values):
+            prev, prev_label, prev_values = out[-1]
+            first_of_grid = all(r.grid is not src.grid for r, _, _ in out)
+            if first_of_grid and prev_label and _has_numbers(prev_values) and \
+                    match_row(prev_label, candidates) is None and match_row(prev_label + label, candidates):
+                out[-1] = (prev, prev_label + label, prev_values)
+                continue
+        out.append((src, label, values))
+    return out
+
+
 def read_t3(rows: list[SourceRow], template: str, out: _Collector) -> Table:
     matched: list[tuple[Row, SourceRow, list]] = []
     candidates = T3_2021.rows + (OTHER_HANDLING,)
-    for src in rows:
-        label, values = src.split()
+    unplaced: list[tuple[int, str, SourceRow, list]] = []  # (position among matched, label, row, values)
+    for src, label, values in _continued_labels(rows, candidates):
         if not values and any(read_cell(c.text)[1] in ("number", "zero") for c in src.cells[-len(T3_COLUMNS):]):
             values = [(src.positions[-1], src.cells[-1])]  # ends in text ("见附件") among numbers: still data
         if not values or not label:  # header rows (no numbers) are never data
@@ -235,10 +301,24 @@ def read_t3(rows: list[SourceRow], template: str, out: _Collector) -> Table:
             continue
         row = match_row(label, candidates)
         if row is None:
-            if any(read_cell(c.text)[1] in ("number", "zero") for _, c in values):
-                out.notes.append(f"t3: row '{label}' is not a template row; left out")
+            if _has_numbers(values):
+                unplaced.append((len(matched), label, src, values))
             continue
         matched.append((row, src, values))
+    # Labels no key recognises (a character dropped or garbled): placed by similarity, but only among the
+    # template rows free between the rows matched before and after it, and only when one is clearly best.
+    for at, label, src, values in reversed(unplaced):
+        before = [_T3_ORDER.index(r.name) for r, _, _ in matched[:at]]
+        after = [_T3_ORDER.index(r.name) for r, _, _ in matched[at:]]
+        low, high = max(before, default=-1), min(after, default=len(_T3_ORDER))
+        taken = {r.name for r, _, _ in matched}
+        free = [r for r in candidates if low < _T3_ORDER.index(r.name) < high and r.name not in taken]
+        row, why = place_by_similarity(label, free)
+        if row is None:
+            out.notes.append(f"t3: row '{label}' could not be placed ({why}); left out")
+            continue
+        out.notes.append(f"t3: row '{label}' {why}")
+        matched.insert(at, (row, src, values))
     has_subrows = any(r.name in OTHER_SUBROWS for r, _, _ in matched)
     table = t3_variant(template, other_as_one_row=not has_subrows and any(
         r.name == "other_handling" for r, _, _ in matched))
@@ -303,14 +383,16 @@ def _all_text(layout: Layout) -> str:
 
 def report_from_layout(layout: Layout, source: str | None = None) -> Report:
     text = _all_text(layout)
-    first_paragraphs = [b.text for b in layout.blocks if isinstance(b, Paragraph)][:5]
-    meta = read_metadata([layout.title] + first_paragraphs, text, layout.meta.get("SiteIDCode"))
+    paragraphs = [b.text for b in layout.blocks if isinstance(b, Paragraph)]
+    meta = read_metadata([layout.title] + paragraphs[:5], text, layout.meta.get("SiteIDCode"),
+                         signed=signature(paragraphs), source=layout.meta.get("source_line"))
     sections, intro = split_sections(layout)
     report = Report(title=meta.title, year=meta.year, publisher=meta.publisher,
-                    region_name=meta.region.name if meta.region else None,
+                    region_name=meta.region_name,
                     region_code=meta.region.code if meta.region else None,
                     template=TEMPLATE_2021, media_type=layout.media_type, published=layout.published)
     report.narrative = narrative_facts(intro)
+    report.notes.extend(meta.notes)
 
     if meta.year is not None and meta.year <= 2018:
         report.template = TEMPLATE_PRE2019

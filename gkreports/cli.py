@@ -30,13 +30,50 @@ def _extract(args) -> int:
     return 0
 
 
+# Exit codes: 0 done; 1 done, but some document failed or is partial, or a check found errors; 2 the input or
+# the warehouse cannot be used (the reason on one line); 3 the warehouse stayed locked by another process for
+# $GKREPORTS_LOCK_WAIT seconds; 4 an internal error (a bug: one line, no traceback); 130 interrupted.
+EXIT_UNUSABLE, EXIT_BUSY, EXIT_INTERNAL, EXIT_INTERRUPTED = 2, 3, 4, 130
+# A load holds the warehouse at most this long before letting readers and other writers in.
+HOLD_WAREHOUSE_S = 1.0
+
+
+def _warehouse_error(db, err: Exception) -> int:
+    """One line for a warehouse that cannot be opened or written; the exit code to return."""
+    from gkreports.locking import WarehouseBusy
+    if isinstance(err, WarehouseBusy):
+        print(f"gkreports: {err}", file=sys.stderr)
+        return EXIT_BUSY
+    message = " ".join(str(getattr(err, "strerror", None) or err).split())
+    print(f"gkreports: {db}: cannot use the warehouse: {message}", file=sys.stderr)
+    return EXIT_UNUSABLE
+
+
 def _load(args) -> int:
-    from gkreports.warehouse import connect, load_files
-    con = connect(args.db)
-    results = load_files(con, args.files)
-    for r in results:
-        extra = f" (replaces {r.replaced[:12]})" if r.replaced else ""
-        print(f"{r.status:<9} {r.source}: {r.message}{extra}")
+    import time
+
+    import duckdb
+
+    from gkreports.locking import WarehouseBusy
+    from gkreports.warehouse import connect, expand, load_files
+    results = []
+    con, opened = None, 0.0
+    try:
+        for path in expand(args.files):
+            if con is None:
+                con, opened = connect(args.db), time.monotonic()
+            for r in load_files(con, [path]):
+                results.append(r)
+                extra = f" (replaces {r.replaced[:12]})" if r.replaced else ""
+                print(f"{r.status:<9} {r.source}: {r.message}{extra}", flush=True)
+            if time.monotonic() - opened >= HOLD_WAREHOUSE_S:  # short holds: readers get in between documents
+                con.close()
+                con = None
+    except (WarehouseBusy, duckdb.Error, OSError) as err:
+        return _warehouse_error(args.db, err)
+    finally:
+        if con is not None:
+            con.close()
     failed = sum(r.status == "failed" for r in results)
     print(f"{len(results)} files: {sum(r.status in ('ok', 'partial') for r in results)} loaded, "
           f"{sum(r.status == 'unchanged' for r in results)} unchanged, {failed} failed → {args.db}")
@@ -44,17 +81,25 @@ def _load(args) -> int:
 
 
 def _check(args) -> int:
+    import duckdb
+
     from gkreports.checks import format_summary, run_checks
+    from gkreports.locking import WarehouseBusy
     from gkreports.warehouse import connect
-    con = connect(args.db)
-    run_id, summaries = run_checks(con)
+    try:
+        con = connect(args.db)
+        try:
+            run_id, summaries = run_checks(con)
+            rows = con.execute("SELECT check_id, outcome, publisher, year, table_name, row_name, column_name, detail"
+                               " FROM check_results WHERE run_id = ? ORDER BY check_id, publisher, year LIMIT ?",
+                               [run_id, args.show]).fetchall() if args.show else []
+        finally:
+            con.close()
+    except (WarehouseBusy, duckdb.Error, OSError) as err:
+        return _warehouse_error(args.db, err)
     print(format_summary(summaries))
-    if args.show:
-        rows = con.execute("SELECT check_id, outcome, publisher, year, table_name, row_name, column_name, detail"
-                           " FROM check_results WHERE run_id = ? ORDER BY check_id, publisher, year LIMIT ?",
-                           [run_id, args.show]).fetchall()
-        for row in rows:
-            print("  " + " | ".join("" if v is None else str(v) for v in row))
+    for row in rows:
+        print("  " + " | ".join("" if v is None else str(v) for v in row))
     return 1 if any(s.severity == "error" and s.failed for s in summaries) else 0
 
 
@@ -142,7 +187,14 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--name", default="nightly")
     p.set_defaults(func=_serve)
     args = parser.parse_args(argv)
-    return args.func(args)
+    try:
+        return args.func(args)
+    except KeyboardInterrupt:
+        print("gkreports: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except Exception as err:  # noqa: BLE001 - a bug still ends in one line, never a traceback
+        print(f"gkreports: internal error: {type(err).__name__}: {' '.join(str(err).split())}", file=sys.stderr)
+        return EXIT_INTERNAL
 
 
 if __name__ == "__main__":

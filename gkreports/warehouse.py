@@ -36,11 +36,19 @@ class LoadResult:
     replaced: str | None = None  # document id this one superseded
 
 
-def connect(path: str | Path = DEFAULT_DB) -> duckdb.DuckDBPyConnection:
-    """Open (creating if needed) the warehouse with its schema, views and template dimension."""
+def connect(path: str | Path = DEFAULT_DB, read_only: bool = False,
+            wait: float | None = None) -> duckdb.DuckDBPyConnection:
+    """Open (creating if needed) the warehouse with its schema, views and template dimension.
+
+    While another process holds the file, wait for it up to `wait` seconds ($GKREPORTS_LOCK_WAIT, default
+    30), then raise gkreports.locking.WarehouseBusy naming that process. `read_only` opens an existing
+    warehouse for reading, as it is."""
+    from gkreports.locking import open_waiting
     path = Path(path)
+    if read_only:
+        return open_waiting(path, read_only=True, wait=wait)
     path.parent.mkdir(parents=True, exist_ok=True)
-    con = duckdb.connect(str(path))
+    con = open_waiting(path, wait=wait)
     con.execute((SQL_DIR / "schema.sql").read_text(encoding="utf-8"))
     if con.execute("SELECT count(*) FROM template_cells").fetchone()[0] == 0:
         _insert_rows(con, "template_cells", all_template_cells())
