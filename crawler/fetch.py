@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import email.utils
 import ipaddress
+import os
 import socket
 import threading
 import time
@@ -19,7 +20,9 @@ from protego import Protego
 from pyrate_limiter import InMemoryBucket, Limiter, Rate
 from tenacity import RetryCallState, Retrying, retry_if_exception_type, retry_if_result, stop_after_attempt
 
-USER_AGENT = "gkreports/0.1 (+https://github.com/gkreports/gkreports; research crawler of 政府信息公开工作年度报告)"
+# The contact an operator gives (GKREPORTS_CONTACT: a URL or e-mail address) goes into every request's User-Agent.
+CONTACT = os.environ.get("GKREPORTS_CONTACT", "https://github.com/gkreports/gkreports")
+USER_AGENT = f"gkreports/0.1 (annual-report research crawler; +{CONTACT})"
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 
 
@@ -187,7 +190,7 @@ class Fetcher:
             except Refused as refusal:
                 return Fetched(url, current, refusal.outcome, error=str(refusal),
                                elapsed=time.monotonic() - start)
-            headers = dict(validators or {}) if current == url else {}
+            headers = dict(validators or {})  # a redirect's target is the resource the validators describe
             if referrer:
                 headers["Referer"] = referrer
             got = self._request(current, headers, host)

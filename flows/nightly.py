@@ -25,6 +25,7 @@ from gkreports.warehouse import DEFAULT_DB, LoadResult, connect, load_archived
 
 NIGHTLY_CRON = "30 2 * * *"  # 02:30 in Beijing: after the portals' own nightly publishing jobs
 NIGHTLY_TIMEZONE = "Asia/Shanghai"
+DEMO_PORT = 8765
 
 
 @dataclass
@@ -136,6 +137,7 @@ def main(argv: list[str] | None = None, check: bool = True) -> int:
     parser.add_argument("--db", default=str(DEFAULT_DB))
     parser.add_argument("--archive", default=str(DEFAULT_ARCHIVE))
     parser.add_argument("--demo", action="store_true", help="serve the bundled demo portals on 127.0.0.1 and crawl them")
+    parser.add_argument("--demo-port", type=int, default=DEMO_PORT, help="the demo portals' port on 127.0.0.1")
     parser.add_argument("--retry-failed", action="store_true", help="extract documents that failed before again")
     args = parser.parse_args(argv)
     with ExitStack() as stack:
@@ -143,7 +145,12 @@ def main(argv: list[str] | None = None, check: bool = True) -> int:
         if args.demo:
             from demo_portals import DemoServer, build_demo
             site = build_demo()
-            server = stack.enter_context(DemoServer(site))
+            try:  # a fixed port keeps the demo's URLs, so a second run sends conditional requests only
+                server = stack.enter_context(DemoServer(site, port=args.demo_port))
+            except OSError as err:
+                print(f"port {args.demo_port} is taken ({err.strerror}); serving the demo on a free port, "
+                      "so its URLs differ from earlier runs", file=sys.stderr)
+                server = stack.enter_context(DemoServer(site))
             registry, registry_text = f"demo portals at {server.base_url}", site.registry_toml(server.base_url)
             print(f"demo portals served at {server.base_url}")
         from crawler.registry import RegistryError

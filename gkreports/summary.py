@@ -1,6 +1,7 @@
 """What a crawl run prints: one line per portal (found, fetched, unchanged, failed, loaded), then the checks."""
 from __future__ import annotations
 
+import sys
 from collections import Counter
 
 from rich.console import Console
@@ -19,7 +20,7 @@ def load_counts(result) -> dict[str, Counter]:
 
 
 def print_nightly(result, db, console: Console | None = None, errors_per_portal: int = 5):
-    console = console or Console(highlight=False, soft_wrap=True)
+    console = console or Console(highlight=False, soft_wrap=True, width=None if sys.stdout.isatty() else 160)
     loads = load_counts(result)
     table = Table(title="crawl summary", show_lines=False)
     for name, justify in (("portal", "left"), ("family", "left"), ("lists", "right"), ("found", "right"),
