@@ -1,4 +1,4 @@
-# Two entry points: `make demo` (set up, run the main job on the bundled default) and `make test`.
+# Two entry points: `make demo` (set up, crawl the bundled demo portals on 127.0.0.1, load, check) and `make test`.
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -18,10 +18,10 @@ $(STAMP): pyproject.toml
 	@touch $(STAMP)
 
 demo: $(STAMP)
-	$(PY) -m flows.pipeline
+	$(VENV)/bin/gkreports run --demo
 
 test: $(STAMP)
 	$(PY) -m pytest
 
 clean:
-	rm -rf $(VENV) .prefect data/warehouse.duckdb data/warehouse.duckdb.wal
+	rm -rf $(VENV) .prefect data/warehouse.duckdb data/warehouse.duckdb.wal data/raw

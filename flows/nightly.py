@@ -6,19 +6,20 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-from contextlib import ExitStack
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import flows  # noqa: F401  (Prefect settings before Prefect is imported)
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
+from prefect.futures import as_completed
 from prefect.task_runners import ThreadPoolTaskRunner
 
 from crawler.archive import DEFAULT_ARCHIVE, RawArchive
 from crawler.crawl import PortalSummary, crawl_portal
 from crawler.fetch import Fetcher, FetchSettings
-from crawler.registry import DEFAULT_REGISTRY, Portal, load_registry, parse_registry
+from crawler.registry import DEFAULT_REGISTRY, Portal, RegistryError, load_registry, parse_registry
 from crawler.store import CrawlStore
 from gkreports.checks import CheckSummary, run_checks
 from gkreports.warehouse import DEFAULT_DB, LoadResult, connect, load_archived
@@ -64,7 +65,22 @@ def crawl_task(portal: Portal, run_id: int) -> PortalSummary:
 @task(cache_policy=NO_CACHE)
 def load_task(run_id: int, documents: list[tuple[str, str]], retry_failed: bool) -> list[LoadResult]:
     ctx = _RUNS[run_id]
-    return load_archived(ctx.store.con, documents, ctx.archive.get, retry_failed=retry_failed)
+    with stage_progress("extracting and loading", len(documents)) as advance:
+        return load_archived(ctx.store.con, documents, ctx.archive.get, retry_failed=retry_failed,
+                             progress=lambda r: advance(f"{r.status} {r.source.rsplit('/', 1)[-1][:40]}"))
+
+
+@contextmanager
+def stage_progress(label: str, total: int):
+    """A progress bar on a terminal (nothing in logs and tests); yields advance(description)."""
+    if not sys.stderr.isatty() or total == 0:
+        yield lambda description=None: None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+    with Progress(TextColumn(f"{label:<24}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  TextColumn("{task.description}"), transient=True) as progress:
+        bar = progress.add_task("", total=total)
+        yield lambda description=None: progress.update(bar, advance=1, description=description or "")
 
 
 @task(cache_policy=NO_CACHE)
@@ -78,8 +94,8 @@ def select(portals: list[Portal], only: list[str] | None) -> list[Portal]:
     chosen = [p for p in portals if p.region_code in only]
     unknown = sorted(set(only) - {p.region_code for p in portals})
     if unknown:
-        raise SystemExit(f"gkreports: no portal with region code {', '.join(unknown)} in the registry "
-                         f"(known: {', '.join(sorted({p.region_code for p in portals}))})")
+        raise RegistryError(f"no portal with region code {', '.join(unknown)} in the registry "
+                            f"(known: {', '.join(sorted({p.region_code for p in portals}))})")
     return chosen
 
 
@@ -97,7 +113,11 @@ def nightly(registry: str = str(DEFAULT_REGISTRY), db: str = str(DEFAULT_DB), ar
     try:
         t0 = time.monotonic()
         futures = [crawl_task.submit(p, run_id) for p in portals]
-        summaries = [f.result() for f in futures]
+        with stage_progress("crawling portals", len(futures)) as advance:
+            for future in as_completed(futures):
+                summary = future.result()
+                advance(f"{summary.region_code} {summary.region_name}: {summary.documents} documents")
+        summaries = [f.result() for f in futures]  # registry order
         t1 = time.monotonic()
         documents = [(d.url, d.sha256) for s in summaries for d in s.found_documents]
         loads = load_task(run_id, documents, retry_failed)
@@ -153,12 +173,12 @@ def main(argv: list[str] | None = None, check: bool = True) -> int:
                 server = stack.enter_context(DemoServer(site))
             registry, registry_text = f"demo portals at {server.base_url}", site.registry_toml(server.base_url)
             print(f"demo portals served at {server.base_url}")
-        from crawler.registry import RegistryError
-        try:
-            result = nightly(registry, args.db, args.archive, args.only, check, args.retry_failed, registry_text)
+        try:  # a bad registry or an unknown --only is the operator's to fix before anything runs
+            select(parse_registry(registry_text, registry) if registry_text else load_registry(registry), args.only)
         except RegistryError as err:
             print(f"gkreports: {err}", file=sys.stderr)
             return 2
+        result = nightly(registry, args.db, args.archive, args.only, check, args.retry_failed, registry_text)
     print_nightly(result, args.db)
     return 0 if result.anything_done else 1
 

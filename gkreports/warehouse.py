@@ -53,6 +53,8 @@ def connect(path: str | Path = DEFAULT_DB, read_only: bool = False,
     if con.execute("SELECT count(*) FROM template_cells").fetchone()[0] == 0:
         _insert_rows(con, "template_cells", all_template_cells())
     con.execute((SQL_DIR / "views.sql").read_text(encoding="utf-8"))
+    for analysis in sorted((SQL_DIR / "analysis").glob("*.sql")):  # analysts' tables and views (issue 7)
+        con.execute(analysis.read_text(encoding="utf-8"))
     return con
 
 
@@ -188,7 +190,8 @@ def load_document(con, data: bytes, source: str) -> LoadResult:
     return LoadResult(source, doc_id, status, message, replaced)
 
 
-def load_archived(con, documents: list[tuple[str, str]], read, retry_failed: bool = False) -> list[LoadResult]:
+def load_archived(con, documents: list[tuple[str, str]], read, retry_failed: bool = False,
+                  progress=None) -> list[LoadResult]:
     """Load crawled documents given as (URL, sha256) in crawl order, reading bytes with `read(sha256)`.
     Bytes already loaded (under any URL) are not extracted again; nor are bytes that failed before, unless
     `retry_failed` (after installing a converter, say): unchanged bytes would fail the same way."""
@@ -199,15 +202,16 @@ def load_archived(con, documents: list[tuple[str, str]], read, retry_failed: boo
         done.add(sha)
         seen = con.execute("SELECT status FROM documents WHERE document_id = ?", [sha]).fetchone()
         if seen and (seen[0] != "failed" or not retry_failed):
-            results.append(LoadResult(url, sha, "unchanged", "already loaded" if seen[0] != "failed"
-                                      else "failed before with the same bytes (retry with --retry-failed)"))
-            continue
-        try:
-            data = read(sha)
-        except OSError as err:
-            results.append(LoadResult(url, sha, "failed", f"archive_missing: {err.strerror or err}"))
-            continue
-        results.append(load_document(con, data, url))
+            result = LoadResult(url, sha, "unchanged", "already loaded" if seen[0] != "failed"
+                                else "failed before with the same bytes (retry with --retry-failed)")
+        else:
+            try:
+                result = load_document(con, read(sha), url)
+            except OSError as err:
+                result = LoadResult(url, sha, "failed", f"archive_missing: {err.strerror or err}")
+        results.append(result)
+        if progress:
+            progress(result)
     return results
 
 

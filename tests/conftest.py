@@ -33,6 +33,15 @@ def hulan_2023() -> dict:
     return load_figures(FIGURES_DIR / "hulan-2023.json")
 
 
+@pytest.fixture(scope="session")
+def prefect_harness():
+    """One temporary Prefect server (offline, own database) for every test that runs a flow."""
+    import flows  # noqa: F401  (offline Prefect settings)
+    from prefect.testing.utilities import prefect_test_harness
+    with prefect_test_harness(server_startup_timeout=120):
+        yield
+
+
 @pytest.fixture
 def fresh_db(tmp_path):
     from gkreports.warehouse import connect

@@ -3,16 +3,14 @@ from __future__ import annotations
 
 import flows  # noqa: F401  (offline Prefect settings)
 import duckdb
-from prefect.testing.utilities import prefect_test_harness
 
 from flows.pipeline import SAMPLES, build_warehouse
 
 
-def test_flow_loads_the_samples_and_runs_the_checks(tmp_path):
+def test_flow_loads_the_samples_and_runs_the_checks(tmp_path, prefect_harness):
     db = tmp_path / "warehouse.duckdb"
-    with prefect_test_harness(server_startup_timeout=120):
-        out = build_warehouse(SAMPLES, db)
-        again = build_warehouse(SAMPLES, db)
+    out = build_warehouse(SAMPLES, db)
+    again = build_warehouse(SAMPLES, db)
     assert sorted(r.status for r in out["loads"]) == ["ok"] * 6
     assert [r.status for r in again["loads"]] == ["unchanged"] * 6
     checks = {s.id: s for s in out["checks"]}

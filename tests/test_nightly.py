@@ -1,0 +1,66 @@
+"""The nightly Prefect flow over the demo portals, its deployment (cron, Asia/Shanghai), and its exit codes."""
+from __future__ import annotations
+
+import duckdb
+import pytest
+
+from demo_portals import DemoServer, build_demo
+from flows.nightly import NIGHTLY_CRON, NIGHTLY_TIMEZONE, deployment, main, nightly
+
+
+@pytest.fixture(scope="module")
+def demo():
+    site = build_demo()
+    with DemoServer(site, slow_seconds=0.5) as server:
+        yield site, server
+
+
+def test_the_deployment_is_a_nightly_cron_in_beijing_time(prefect_harness):
+    from prefect.client.orchestration import get_client
+    deployment_id = deployment("nightly-test").apply()
+    with get_client(sync_client=True) as client:
+        registered = client.read_deployment(deployment_id)
+    assert registered.name == "nightly-test"
+    assert registered.entrypoint == "flows/nightly.py:nightly"
+    assert [(s.schedule.cron, s.schedule.timezone, s.active) for s in registered.schedules] == \
+        [(NIGHTLY_CRON, NIGHTLY_TIMEZONE, True)] == [("30 2 * * *", "Asia/Shanghai", True)]
+
+
+def test_the_nightly_flow_crawls_loads_and_checks_then_reruns_unchanged(prefect_harness, demo, tmp_path):
+    site, server = demo
+    registry = site.registry_toml(server.base_url)
+    db, raw = str(tmp_path / "w.duckdb"), str(tmp_path / "raw")
+    first = nightly("demo", db, raw, registry_text=registry)
+    expected = sum(len(p.expected) for p in site.portals)
+    assert sum(s.documents for s in first.portals) == expected
+    assert sum(s.new for s in first.portals) == expected
+    assert {c.id for c in first.checks} >= {"T3-1", "T3-2", "T3-3", "T4-1", "C-1", "C-2"}
+    assert all(c.failed == 0 for c in first.checks if c.severity == "error")
+    con = duckdb.connect(db, read_only=True)
+    loaded = con.execute("SELECT count(*) FROM documents WHERE status IN ('ok', 'superseded', 'alternate')"
+                         " AND source LIKE 'http://127.0.0.1:%'").fetchone()[0]
+    before = con.execute("SELECT * FROM facts ORDER BY ALL").fetchall()
+    con.close()
+    assert loaded >= 10
+    again = nightly("demo", db, raw, registry_text=registry)
+    assert sum(s.new for s in again.portals) == 0
+    assert {r.status for r in again.loads} == {"unchanged"}
+    assert sum(s.requests["not_modified"] for s in again.portals) >= 40
+    con = duckdb.connect(db, read_only=True)
+    assert con.execute("SELECT * FROM facts ORDER BY ALL").fetchall() == before
+    assert con.execute("SELECT count(*), count(finished_at) FROM crawl_runs").fetchone() == (2, 2)
+
+
+def test_one_dead_portal_does_not_fail_the_run_but_nothing_done_does(prefect_harness, demo, tmp_path, capsys):
+    site, server = demo
+    dead = ('[[portal]]\nregion_code = "230102"\nregion_name = "道里区"\nallow_private = true\n'
+            'base_url = "http://127.0.0.1:9/www.hrbdl.gov.cn/"\nentries = ["http://127.0.0.1:9/www.hrbdl.gov.cn/x.shtml"]\n')
+    live = site.portal("gbk").toml(server.base_url)
+    (tmp_path / "mixed.toml").write_text(live + "\n" + dead, encoding="utf-8")
+    (tmp_path / "dead.toml").write_text(dead, encoding="utf-8")
+    args = ["--db", str(tmp_path / "w.duckdb"), "--archive", str(tmp_path / "raw")]
+    assert main(["--registry", str(tmp_path / "mixed.toml")] + args) == 0
+    out = capsys.readouterr().out
+    assert "110105 朝阳区" in out and "230102 道里区" in out and "network error" in out
+    assert main(["--registry", str(tmp_path / "dead.toml")] + args) == 1
+    assert main(["--registry", str(tmp_path / "mixed.toml"), "--only", "999999"] + args) == 2
