@@ -23,7 +23,9 @@ def check_report(site: DemoSite, region_code: str, exp: ExpectedReport) -> list[
     try:
         report = extractors.extract(res.body, _name(exp))
     except ExtractionError as err:
-        if exp.outcome == "needs_ocr" and err.reason == "table_not_found" and "image" in err.message:
+        # needs_ocr: extractors say so directly (older ones said table_not_found, naming the images)
+        if exp.outcome == "needs_ocr" and (err.reason == "needs_ocr" or
+                                           (err.reason == "table_not_found" and "image" in err.message)):
             return []
         if exp.outcome == "corrupt" and err.reason == "corrupt":
             return []

@@ -403,9 +403,11 @@ def report_from_layout(layout: Layout, source: str | None = None) -> Report:
             raise ExtractionError("not_a_report", "this is not a 政府信息公开 annual report "
                                   "(no report tables and no mention of 政府信息公开)", source)
         images = int(layout.meta.get("body_images", 0) or 0)
-        hint = f"the body has {images} image(s): the tables are probably pictures and need OCR" if images \
-            else "the tables may be images or missing"
-        raise ExtractionError("table_not_found", f"no report table found (表二/表三/表四); {hint}", source)
+        if images:  # kept as needs_ocr: an OCR reader can take these pages up without a new crawl
+            raise ExtractionError("needs_ocr", f"no report table in the text; the body has {images} image(s): "
+                                  "the tables are probably pictures and need OCR", source)
+        raise ExtractionError("table_not_found", "no report table found (表二/表三/表四); "
+                              "the tables may be images or missing", source)
 
     template = detect_template(sections, meta.year)
     out = _Collector()

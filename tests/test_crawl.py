@@ -114,7 +114,7 @@ def test_the_dead_pre_migration_host_is_never_requested(first_run):
 def test_loads_give_each_expected_outcome(first_run, site, server):
     con = duckdb.connect(str(first_run["tmp"] / "w.duckdb"), read_only=True)
     status = dict(con.execute("SELECT source, coalesce(error_reason, status) FROM documents").fetchall())
-    reason = {"ok": {"ok", "superseded", "alternate"}, "needs_ocr": {"table_not_found", "needs_ocr"},
+    reason = {"ok": {"ok", "superseded", "alternate"}, "needs_ocr": {"needs_ocr"},
               "corrupt": {"corrupt"}, "pre2019": {"ok", "pre2019", "table_not_found", "not_a_report"}}
     for portal in site.portals:
         for e in portal.expected:

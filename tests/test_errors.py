@@ -116,5 +116,5 @@ def test_an_article_whose_tables_are_pictures_says_so():
             "<p>三、收到和处理政府信息公开申请情况</p><p><img src='W020220116.png'></p></div></body></html>")
     with pytest.raises(ExtractionError) as err:
         extract(page.encode(), "c01_186001.shtml")
-    assert err.value.reason == "table_not_found"
+    assert err.value.reason == "needs_ocr"
     assert "2 image(s)" in err.value.message and "OCR" in err.value.message

@@ -137,3 +137,36 @@ def test_requests_to_one_host_are_spaced_by_its_rate(server):
     times = sorted(r.time for r in server.requests[before:] if r.path in ("/ok.html", "/robots.txt"))
     gaps = [b - a for a, b in zip(times, times[1:])]
     assert len(times) == 5 and min(gaps) >= 0.19  # robots.txt, then the page four times
+
+
+def test_threads_share_a_hosts_spacing_while_different_hosts_proceed_concurrently(server):
+    import threading
+    import time
+
+    with DemoServer(_site()) as other:
+        f = Fetcher(FetchSettings())
+        hosts = [s.base_url.split("//")[1] for s in (server, other)]
+        for h in hosts:
+            f.set_rate(h, 4)  # 250 ms apart on each host
+        before = {id(s): len(s.requests) for s in (server, other)}
+
+        def crawl(base, host):
+            for _ in range(3):
+                f.fetch(base + "/ok.html", hosts=frozenset({host}), allow_private=True)
+
+        threads = [threading.Thread(target=crawl, args=(s.base_url, h))
+                   for s, h in ((server, hosts[0]), (server, hosts[0]), (other, hosts[1]))]
+        start = time.monotonic()
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        elapsed = time.monotonic() - start
+        f.close()
+        same_host = sorted(r.time for r in server.requests[before[id(server)]:] if r.path in ("/ok.html", "/robots.txt"))
+        other_host = sorted(r.time for r in other.requests[before[id(other)]:])
+    # Two threads on one host: robots.txt and 6 pages, strictly spaced by the host's rate.
+    assert len(same_host) == 7 and min(b - a for a, b in zip(same_host, same_host[1:])) >= 0.24
+    # The other host's 3 pages and robots.txt ran meanwhile: the whole took about one host's time, not both.
+    assert len(other_host) == 4 and other_host[0] < same_host[-1]
+    assert elapsed < 0.25 * (7 + 4) - 0.3

@@ -145,7 +145,8 @@ def _inputs(tmp_path, fig) -> dict[str, tuple[str, bytes]]:
     return {
         "empty": ("empty.txt", b""),
         "not_a_report": ("diary.txt", "今天天气很好。\n我们去公园散步。\n".encode()),
-        "table_not_found": ("pictures.html", page_with_pictures),
+        "needs_ocr": ("pictures.html", page_with_pictures),
+        "table_not_found": ("headings.html", page_with_pictures.replace(b"<p><img src='a.png'></p>", b"")),
         "unsupported_format": ("table.xlsx", b"\x89PNG\r\n\x1a\n" + b"\x00" * 64),
         "corrupt": ("broken.pdf", b"%PDF-1.7\n garbage"),
         "encrypted": ("secret.doc", _word97(0x0100)),
@@ -166,7 +167,7 @@ def _image_only_pdf() -> bytes:
     return out.getvalue()
 
 
-REASONS = ("empty", "not_a_report", "table_not_found", "unsupported_format", "corrupt", "encrypted", "no_text_layer",
+REASONS = ("empty", "not_a_report", "table_not_found", "needs_ocr", "unsupported_format", "corrupt", "encrypted", "no_text_layer",
            "needs_libreoffice")
 
 
