@@ -24,4 +24,4 @@ test: $(STAMP)
 	$(PY) -m pytest
 
 clean:
-	rm -rf $(VENV) .prefect data/warehouse.duckdb data/warehouse.duckdb.wal data/raw
+	rm -rf $(VENV) .prefect data/warehouse.duckdb data/warehouse.duckdb.wal data/warehouse.readonly.duckdb data/raw

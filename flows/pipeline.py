@@ -11,6 +11,7 @@ from prefect.cache_policies import NO_CACHE
 
 from gkreports.checks import CheckSummary, format_summary, run_checks
 from gkreports.warehouse import DEFAULT_DB, LoadResult, connect, expand, load_document
+from gkreports.publish import refresh_and_publish
 
 SAMPLES = Path(__file__).resolve().parent.parent / "data" / "samples"
 
@@ -33,7 +34,9 @@ def load_one(db: Path, path: Path) -> LoadResult:
 def check_warehouse(db: Path) -> list[CheckSummary]:
     con = connect(db)
     try:
-        return run_checks(con)[1]
+        summaries = run_checks(con)[1]
+        refresh_and_publish(con, db)  # narrative signatures, then the readers' copy
+        return summaries
     finally:
         con.close()
 

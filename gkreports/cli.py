@@ -147,6 +147,78 @@ def _serve(args) -> int:  # pragma: no cover - runs until stopped
     return 0
 
 
+# ------------------------------------------------------------------ for analysts (read-only)
+
+def _open_for_reading(db):
+    """A read-only connection: the warehouse, or its published copy while a writer holds it (said on stderr)."""
+    from gkreports.publish import open_for_reading
+    con, path = open_for_reading(db)
+    if Path(path) != Path(db):
+        print(f"gkreports: {db} is being written; reading the copy published after the last run: {path}",
+              file=sys.stderr)
+    return con
+
+
+def _compare(args) -> int:
+    import duckdb
+
+    from gkreports.compare import CompareError, compare, parse_years, to_csv, to_json, to_table
+    from gkreports.locking import WarehouseBusy
+    try:
+        con = _open_for_reading(args.db)
+    except (WarehouseBusy, duckdb.Error, OSError) as err:
+        return _warehouse_error(args.db, err)
+    try:
+        result = compare(con, args.region, parse_years(args.years), args.indicator, args.kind)
+    except CompareError as err:
+        print(f"gkreports: {err}", file=sys.stderr)
+        return EXIT_UNUSABLE
+    finally:
+        con.close()
+    if args.format == "csv":
+        sys.stdout.write(to_csv(result))
+    elif args.format == "json":
+        print(to_json(result))
+    else:
+        from rich.console import Console
+        Console().print(to_table(result))
+    return 0
+
+
+def _report(args) -> int:
+    import duckdb
+
+    from gkreports.locking import WarehouseBusy
+    from gkreports.report_html import write_report
+    try:
+        con = _open_for_reading(args.db)
+        try:
+            out = write_report(con, args.out, str(args.db))
+        finally:
+            con.close()
+    except (WarehouseBusy, duckdb.Error) as err:
+        return _warehouse_error(args.db, err)
+    print(f"{out} ({out.stat().st_size // 1024} KiB): open it in any browser, no network needed")
+    return 0
+
+
+def _export(args) -> int:
+    import duckdb
+
+    from gkreports.export import export_parquet
+    from gkreports.locking import WarehouseBusy
+    try:
+        con = _open_for_reading(args.db)
+        try:
+            counts = export_parquet(con, args.out)
+        finally:
+            con.close()
+    except (WarehouseBusy, duckdb.Error) as err:
+        return _warehouse_error(args.db, err)
+    print(f"{len(counts)} tables and views, {sum(counts.values())} rows → {args.out} (Parquet, partitioned by year)")
+    return 0
+
+
 def _crawl_options(p):
     from crawler.archive import DEFAULT_ARCHIVE
     from crawler.registry import DEFAULT_REGISTRY
@@ -186,6 +258,23 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("serve", help="serve the nightly deployment (cron, Asia/Shanghai) against a Prefect server")
     p.add_argument("--name", default="nightly")
     p.set_defaults(func=_serve)
+    p = sub.add_parser("compare", help="indicators of regions side by side, year by year")
+    p.add_argument("--region", action="append", required=True, metavar="CODE", help="6-digit region code (repeatable)")
+    p.add_argument("--years", metavar="FIRST-LAST", help="e.g. 2021-2024 (default: every year loaded)")
+    p.add_argument("--indicator", action="append", metavar="NAME", help="an indicator (repeatable; default: the headline ones)")
+    p.add_argument("--kind", default="government", choices=("government", "department", "township"),
+                   help="which publisher of each region (default: its government)")
+    p.add_argument("--format", default="table", choices=("table", "csv", "json"))
+    p.add_argument("--db", default=str(DEFAULT_DB))
+    p.set_defaults(func=_compare)
+    p = sub.add_parser("report", help="write one self-contained HTML report with charts (opens offline)")
+    p.add_argument("--out", default="report.html")
+    p.add_argument("--db", default=str(DEFAULT_DB))
+    p.set_defaults(func=_report)
+    p = sub.add_parser("export", help="write the fact tables and views as Parquet, partitioned by year")
+    p.add_argument("--out", required=True, metavar="DIR")
+    p.add_argument("--db", default=str(DEFAULT_DB))
+    p.set_defaults(func=_export)
     args = parser.parse_args(argv)
     try:
         return args.func(args)

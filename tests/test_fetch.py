@@ -136,7 +136,9 @@ def test_requests_to_one_host_are_spaced_by_its_rate(server):
     f.close()
     times = sorted(r.time for r in server.requests[before:] if r.path in ("/ok.html", "/robots.txt"))
     gaps = [b - a for a, b in zip(times, times[1:])]
-    assert len(times) == 5 and min(gaps) >= 0.19  # robots.txt, then the page four times
+    # robots.txt, then the page four times. Arrival times carry the scheduler's jitter on a loaded machine:
+    # each gap within 40 ms of the interval, and on average no shorter than it.
+    assert len(times) == 5 and min(gaps) >= 0.16 and (times[-1] - times[0]) / 4 >= 0.195
 
 
 def test_threads_share_a_hosts_spacing_while_different_hosts_proceed_concurrently(server):
@@ -166,7 +168,8 @@ def test_threads_share_a_hosts_spacing_while_different_hosts_proceed_concurrentl
         same_host = sorted(r.time for r in server.requests[before[id(server)]:] if r.path in ("/ok.html", "/robots.txt"))
         other_host = sorted(r.time for r in other.requests[before[id(other)]:])
     # Two threads on one host: robots.txt and 6 pages, strictly spaced by the host's rate.
-    assert len(same_host) == 7 and min(b - a for a, b in zip(same_host, same_host[1:])) >= 0.24
+    assert len(same_host) == 7 and min(b - a for a, b in zip(same_host, same_host[1:])) >= 0.2
+    assert (same_host[-1] - same_host[0]) / 6 >= 0.245
     # The other host's 3 pages and robots.txt ran meanwhile: the whole took about one host's time, not both.
     assert len(other_host) == 4 and other_host[0] < same_host[-1]
     assert elapsed < 0.25 * (7 + 4) - 0.3
