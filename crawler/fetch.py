@@ -35,7 +35,7 @@ class FetchSettings:
     backoff: float = 1.0  # seconds before the first retry; doubles, up to backoff_max
     backoff_max: float = 30.0
     retry_after_max: float = 120.0  # a longer Retry-After is not waited for: the URL is recorded as failed
-    max_bytes: int = 50 * 1024 * 1024
+    max_bytes: int = int(float(os.environ.get("GKREPORTS_MAX_DOWNLOAD_MB", "50")) * 1024 * 1024)  # per download
     max_redirects: int = 5
 
 

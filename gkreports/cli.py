@@ -133,11 +133,15 @@ def _portals(args) -> int:
     except RegistryError as err:
         print(f"gkreports: {err}", file=sys.stderr)
         return 2
-    print(f"{'code':<7} {'region':<10} {'family':<13} {'rate':>5}  {'verified':<8} entries")
+    from rich.console import Console
+    from rich.table import Table
+    table = Table(title=f"{len(portals)} portals in {args.registry}", title_justify="left")
+    for column in ("code", "region", "family", "rate/s", "verified", "entries", "base URL"):
+        table.add_column(column)
     for p in portals:
-        print(f"{p.region_code:<7} {p.region_name:<10} {p.family or '(detect)':<13} {p.rate:>5g}  "
-              f"{'yes' if p.verified else 'no':<8} {len(p.entries)}: {p.entries[0]}{' …' if len(p.entries) > 1 else ''}")
-    print(f"{len(portals)} portals in {args.registry}")
+        table.add_row(p.region_code, p.region_name, p.family or "(detected)", f"{p.rate:g}",
+                      "yes" if p.verified else "no", "\n".join(p.entries), p.base_url)
+    Console(highlight=False, width=None if sys.stdout.isatty() else 200).print(table)
     return 0
 
 

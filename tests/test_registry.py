@@ -64,3 +64,15 @@ def test_the_same_portal_twice_and_broken_toml_are_errors(tmp_path):
         load_registry(path)
     with pytest.raises(RegistryError, match=r"missing.toml: cannot read"):
         load_registry(tmp_path / "missing.toml")
+
+
+def test_gkreports_portals_lists_the_registry_or_names_the_bad_line(tmp_path, capsys):
+    from gkreports.cli import main
+    assert main(["portals"]) == 0
+    out = capsys.readouterr().out
+    assert "5 portals in" in out and "230111" in out and "http://www.hrbfz.gov.cn/fzx/c111100/zfxxgklby_nb.shtml" in out
+    bad = tmp_path / "portals.toml"
+    bad.write_text(GOOD.replace('region_code = "230111"', 'region_code = "abc"'), encoding="utf-8")
+    assert main(["portals", "--registry", str(bad)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err == f"gkreports: {bad}:2: region_code must be a 6-digit division code, got 'abc'"
