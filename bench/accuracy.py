@@ -26,6 +26,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from extractors import ExtractionError, extract, sniff  # noqa: E402
+from gkreports.cli import _pictures_beside as pictures_beside  # noqa: E402  (an article's pictures beside it)
 
 META_KEYS = ("region_code", "region_name", "publisher", "year", "template")
 
@@ -43,8 +44,21 @@ class Tally:
 
 
 @dataclass
+class OcrTally:
+    """Documents read by OCR: how many cells came out certain and right, certain and wrong (must be 0),
+    uncertain (or unreadable), and the time per page (a picture, or a scanned PDF page)."""
+    documents: int = 0
+    certain_right: int = 0
+    certain_wrong: int = 0
+    uncertain: int = 0
+    pages: int = 0
+    seconds: float = 0.0
+
+
+@dataclass
 class Measurement:
     by_format: dict[str, Tally] = field(default_factory=lambda: defaultdict(Tally))
+    ocr: dict[str, OcrTally] = field(default_factory=lambda: defaultdict(OcrTally))
     wrong_cells: list[tuple[str, str, object, object]] = field(default_factory=list)  # doc, cell, expected, got
     failures: list[tuple[str, str]] = field(default_factory=list)
     metadata: list[tuple[str, str, object, object]] = field(default_factory=list)
@@ -93,7 +107,7 @@ def measure(folder: str | Path | list, real: bool = False) -> Measurement:
         tally.expected += len(want)
         started = time.perf_counter()
         try:
-            report = extract(data, doc.name)
+            report = extract(data, doc.name, images=pictures_beside(doc, data))
         except Exception as err:  # a crash is measured like any failure, with its type
             tally.seconds += time.perf_counter() - started
             tally.failed += 1
@@ -103,7 +117,21 @@ def measure(folder: str | Path | list, real: bool = False) -> Measurement:
             result.failures.append((doc.name, why))
             continue
         tally.seconds += time.perf_counter() - started
-        got = {(c.table, c.row, c.column): c.value for c in report.cells}
+        # an OCR cell left uncertain claims no value: it counts as missing, not as wrong
+        got = {(c.table, c.row, c.column): c.value for c in report.cells
+               if c.semantic not in ("uncertain", "unreadable")}
+        if any(c.reads is not None for c in report.cells):
+            o = result.ocr[kind]
+            o.documents += 1
+            o.seconds += time.perf_counter() - started
+            o.pages += len({(c.source.get("page"), c.source.get("picture")) for c in report.cells}) or 1
+            for c in report.cells:
+                if c.semantic in ("uncertain", "unreadable"):
+                    o.uncertain += 1
+                elif _same(c.value, want.get((c.table, c.row, c.column), "absent")):
+                    o.certain_right += 1
+                else:
+                    o.certain_wrong += 1
         for key, value in want.items():
             if key not in got:
                 tally.missing += 1
@@ -145,6 +173,10 @@ def format_measurement(m: Measurement, list_wrong: int = 50) -> str:
     for name in sorted(m.by_format, key=lambda n: (n.startswith("real/"), n)):  # real documents last
         lines.append(line(name, m.by_format[name]))
     lines.append(line("overall", m.overall))
+    for name, o in sorted(m.ocr.items()):
+        lines.append(f"ocr/{name}: {o.documents} documents, cells certain-right {o.certain_right}, certain-wrong "
+                     f"{o.certain_wrong} (must be 0), uncertain {o.uncertain}; "
+                     f"{o.seconds / max(o.pages, 1):.2f} s per page ({o.pages} pictures or pages)")
     if m.wrong_cells:
         lines.append(f"\nwrong cells ({len(m.wrong_cells)}):")
         lines += [f"  {d}  {c}: expected {e!r}, got {g!r}" for d, c, e, g in m.wrong_cells[:list_wrong]]
@@ -170,6 +202,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     print(format_measurement(m, args.list))
     o = m.overall
+    if any(t.certain_wrong for t in m.ocr.values()):
+        return 1
     return 0 if o.exact == o.expected and not m.metadata else 1
 
 

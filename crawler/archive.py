@@ -14,6 +14,12 @@ class RawArchive:
 
     def __init__(self, root: str | Path = DEFAULT_ARCHIVE):
         self.root = Path(root)
+        # Files being written live in root/.tmp until renamed into place; whatever a killed run left there is
+        # incomplete by construction, and goes.
+        self.tmp = self.root / ".tmp"
+        if self.tmp.is_dir():
+            for stale in self.tmp.iterdir():
+                stale.unlink(missing_ok=True)
 
     def path(self, sha256: str) -> Path:
         return self.root / sha256[:2] / sha256
@@ -27,9 +33,10 @@ class RawArchive:
         if target.is_file():
             return sha
         target.parent.mkdir(parents=True, exist_ok=True)
-        # Write to a temporary name in the same folder, fsync, then rename: a crash leaves no partial file
+        self.tmp.mkdir(parents=True, exist_ok=True)
+        # Write to a temporary file on the same file system, fsync, then rename: a crash leaves no partial file
         # under a real name, and a rerun simply writes it again.
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".part-")
+        fd, tmp = tempfile.mkstemp(dir=self.tmp, prefix=".part-")
         try:
             with os.fdopen(fd, "wb") as out:
                 out.write(data)

@@ -151,15 +151,24 @@ class PortalCrawl:
             self._report(link)
         return self.summary
 
-    def _record(self, url: str, kind: str, sha: str, link: Link, article: Page | None, article_url: str | None):
+    def _record(self, url: str, kind: str, sha: str, link: Link, article: Page | None, article_url: str | None,
+                images: dict[str, tuple[str, str]] | None = None):
         published = (article.published if article is not None else None) or link.date
         doc = FoundDocument(url, self.portal.region_code, kind, sha, article_url, link.referrer, link.title,
                             report_year(link.title), publisher_kind(link.title), published,
-                            article.site_id_code if article is not None else None)
+                            article.site_id_code if article is not None else None, images=images or {})
         self.store.found(doc)
         self.summary.documents += 1
         self.summary.new += doc.new_version
         self.summary.found_documents.append(doc)
+
+    def _images(self, article: Page, article_url: str) -> dict[str, tuple[str, str]]:
+        out = {}
+        for src, url in article.body_images():
+            _, body, sha = self.get(url, "image", article_url)
+            if body is not None and sniff(body) == "image":
+                out[src] = (url, sha)
+        return out
 
     def _report(self, link: Link):
         if promised_kind(link.url):  # the list links straight to a document
@@ -173,8 +182,10 @@ class PortalCrawl:
         article = Page(got.final_url or link.url, body, got.content_type, self.portal.encoding)
         attachments = [a for a in article.attachments() if not _NOT_THE_REPORT.search(a.title)]
         if article.has_report_tables() or not attachments:
-            # The article prints the report (or shows it only as pictures: the loader marks it needs_ocr).
-            self._record(link.url, "article", sha, link, article, None)
+            # The article prints the report, or shows it only as pictures: then its pictures are archived
+            # with it, for OCR to read (without OCR the loader records it as needs_ocr).
+            images = {} if article.has_report_tables() else self._images(article, link.url)
+            self._record(link.url, "article", sha, link, article, None, images)
         for att in attachments:
             _, att_body, att_sha = self.get(att.url, "attachment", link.url)
             if att_body is not None:

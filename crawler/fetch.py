@@ -36,6 +36,8 @@ class FetchSettings:
     backoff_max: float = 30.0
     retry_after_max: float = 120.0  # a longer Retry-After is not waited for: the URL is recorded as failed
     max_bytes: int = int(float(os.environ.get("GKREPORTS_MAX_DOWNLOAD_MB", "50")) * 1024 * 1024)  # per download
+    # Per download, first byte to last: a server that trickles a byte a second never trips the read timeout.
+    max_seconds: float = float(os.environ.get("GKREPORTS_MAX_DOWNLOAD_SECONDS", "300"))
     max_redirects: int = 5
 
 
@@ -72,7 +74,7 @@ class Refused(Exception):
 
 
 class _TooLarge(Exception):
-    pass
+    """A download given up on: over the size cap or the time cap."""
 
 
 def is_private_host(host: str) -> bool:
@@ -292,6 +294,7 @@ class Fetcher:
 
     def _get(self, url: str, headers: dict) -> tuple[Fetched, bool]:
         limit = self.settings.max_bytes
+        deadline = time.monotonic() + self.settings.max_seconds
         with self.client.stream("GET", url, headers=headers) as resp:
             length = resp.headers.get("Content-Length")
             if length and length.isdigit() and int(length) > limit:
@@ -301,6 +304,9 @@ class Fetcher:
                 size += len(chunk)
                 if size > limit:
                     raise _TooLarge(f"too_large: body exceeds the {limit:,}-byte limit")
+                if time.monotonic() > deadline:
+                    raise _TooLarge(f"timeout: the download took longer than {self.settings.max_seconds:g} s "
+                                    f"({size:,} bytes read)")
                 chunks.append(chunk)
             body = b"".join(chunks)
             with self._lock:

@@ -132,8 +132,18 @@ class Page:
         text = self.soup.get_text("")
         return any(word in text for word in ("申请人情况", "本年新收政府信息公开申请数量", "行政复议", "主动公开"))
 
-    def has_body_images(self) -> bool:
-        return self.soup.find("img") is not None
+    def body_images(self, limit: int = 40) -> list[tuple[str, str]]:
+        """(src as written, absolute URL) of the pictures in the article's body (not the site's chrome)."""
+        from extractors.html import find_body
+        body = find_body(BeautifulSoup(self.text, "lxml"))  # find_body trims chrome: work on a copy
+        out, seen = [], set()
+        for img in body.find_all("img", src=True):
+            src = img["src"].strip()
+            url = self.resolve(src)
+            if url and not src.startswith("data:") and src not in seen:
+                seen.add(src)
+                out.append((src, url))
+        return out[:limit]
 
 
 def same_site(url: str, base_url: str) -> bool:

@@ -6,7 +6,7 @@ the last request; threads crawling different portals share one store.
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from crawler.fetch import Fetched
@@ -26,6 +26,7 @@ class FoundDocument:
     published: str | None
     site_id_code: str | None
     new_version: bool = False  # bytes not seen at this URL before
+    images: dict[str, tuple[str, str]] = field(default_factory=dict)  # image-only article: src → (URL, sha256)
 
 
 def _now() -> datetime:
@@ -86,6 +87,10 @@ class CrawlStore:
                     self.con.execute("INSERT INTO document_versions VALUES (?, ?, ?, ?)",
                                      [doc.url, doc.sha256, now, now])
                 doc.new_version = not seen
+                for src, (image_url, sha) in doc.images.items():
+                    self.con.execute("INSERT INTO document_images VALUES (?, ?, ?, ?) ON CONFLICT (url, src) DO UPDATE"
+                                     " SET image_url = excluded.image_url, sha256 = excluded.sha256",
+                                     [doc.url, src, image_url, sha])
                 self.con.execute(
                     "INSERT INTO source_documents VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT (url) DO UPDATE SET"
                     " region_code = excluded.region_code, kind = excluded.kind, article_url = excluded.article_url,"

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-BEHAVIOURS = ("flaky_500", "rate_429", "slow", "challenge_412", "js_challenge", "reset")
+BEHAVIOURS = ("flaky_500", "rate_429", "slow", "challenge_412", "js_challenge", "reset", "trickle")
 
 # Placeholder a resource body may carry for the server's own base URL ("http://127.0.0.1:PORT"): pages whose
 # links are absolute (gkmlpt's JSON) can only be written once the port is known, so the server fills it in.

@@ -62,14 +62,16 @@ class _Answer:
     headers: dict[str, str]
     reset: bool = False  # drop the connection half-way through the body
     delay: float = 0.0  # seconds to wait before answering ('slow')
+    trickle: float = 0.0  # seconds between the body's bytes ('trickle'), sent one at a time
 
 
 class DemoServer:
     """Serves `site` on 127.0.0.1 (port 0 = a free port). Use as a context manager, or start() / close()."""
 
-    def __init__(self, site: DemoSite, port: int = 0, slow_seconds: float = 5.0):
+    def __init__(self, site: DemoSite, port: int = 0, slow_seconds: float = 5.0, trickle_seconds: float = 1.0):
         self.site = site
         self.slow_seconds = slow_seconds
+        self.trickle_seconds = trickle_seconds
         self.requests: list[RequestRecord] = []
         self._lock = threading.Lock()
         self._fired: set[str] = set()  # resources whose first-time fault has fired
@@ -176,7 +178,8 @@ class DemoServer:
             if _not_modified(headers, etag, last_modified):
                 return _Answer(304, b"", None, {"ETag": etag, "Last-Modified": last_modified})
         return _Answer(res.status, body, res.content_type, out_headers, reset=behaviour == "reset",
-                       delay=self.slow_seconds if behaviour == "slow" else 0.0)
+                       delay=self.slow_seconds if behaviour == "slow" else 0.0,
+                       trickle=self.trickle_seconds if behaviour == "trickle" else 0.0)
 
 
 def _has_cookie(cookie_header: str) -> bool:
@@ -261,6 +264,12 @@ def _handler_for(server: DemoServer):
                         self.connection.shutdown(socket.SHUT_RDWR)
                     except OSError:
                         pass
+                    return
+                if answer.trickle:  # every byte arrives well within a read timeout; the whole never does
+                    for i in range(len(answer.body)):
+                        self.wfile.write(answer.body[i:i + 1])
+                        self.wfile.flush()
+                        time.sleep(answer.trickle)
                     return
                 self.wfile.write(answer.body)
             except (BrokenPipeError, ConnectionResetError, ConnectionAbortedError):

@@ -8,6 +8,7 @@ import zipfile
 from docx import Document
 from docx.opc.exceptions import PackageNotFoundError
 
+from extractors.limits import check_archive
 from extractors.metadata import published_date
 from extractors.model import ExtractionError, Grid, GridCell, Layout, Paragraph
 from extractors.sniff import OLE_MAGIC
@@ -77,6 +78,7 @@ def _open(data: bytes):
             raise ExtractionError("encrypted", "the Word document is password-protected; save it without a "
                                                "password and try again")
         raise ExtractionError("corrupt", "this is an OLE compound file (a .doc or .wps), not a DOCX zip")
+    check_archive(data)  # sizes, ratios and DTDs, before python-docx inflates every part
     try:
         return Document(io.BytesIO(data))
     except (zipfile.BadZipFile, PackageNotFoundError, KeyError, ValueError, EOFError, OSError) as e:

@@ -240,11 +240,26 @@ def table_grid(table: Tag, index: int) -> Grid:
 # ------------------------------------------------------------------ walking the body
 
 class _Walker:
-    def __init__(self):
+    def __init__(self, read_picture=None):
         self.blocks: list[Paragraph | Grid] = []
         self.buffer: list[str] = []
         self.paragraphs = 0
         self.tables = 0
+        self.read_picture = read_picture  # src, first table index, picture number → blocks (OCR), or None
+        self.pictures = 0
+        self.pictures_read = 0
+
+    def picture(self, img: Tag):
+        blocks = self.read_picture(img.get("src") or "", self.tables, self.pictures)
+        self.pictures += 1
+        if not blocks:
+            return
+        self.flush()
+        self.pictures_read += 1
+        for block in blocks:
+            self.blocks.append(block)
+            if isinstance(block, Grid):
+                self.tables += 1
 
     def flush(self):
         text = _finish("".join(self.buffer))
@@ -265,6 +280,8 @@ class _Walker:
                 continue
             if name == "br":
                 self.buffer.append(BREAK)
+            elif name == "img" and self.read_picture is not None:
+                self.picture(child)
             elif name == "table":
                 self.flush()
                 self.table(child)
@@ -428,8 +445,48 @@ def page_title(soup: BeautifulSoup, meta: dict[str, str]) -> str | None:
 
 # ------------------------------------------------------------------ the reader
 
-def read_html(data: bytes, source: str | None = None) -> Layout:
-    """An HTML page → Layout of its report body (paragraphs and grids in document order)."""
+def picture_bytes(src: str, images: dict[str, bytes], page_url: str | None) -> bytes | None:
+    """The bytes given for an `<img src>`: by src as written, by its absolute URL, or by a file name only one
+    picture has."""
+    if src in images:
+        return images[src]
+    if page_url and re.match(r"https?://", page_url):
+        from urllib.parse import urljoin
+        absolute = urljoin(page_url, src)
+        if absolute in images:
+            return images[absolute]
+    name = src.rsplit("/", 1)[-1]
+    same = [data for key, data in images.items() if key.rsplit("/", 1)[-1] == name]
+    return same[0] if len(same) == 1 else None
+
+
+def _picture_reader(images: dict[str, bytes] | None, page_url: str | None, state: dict):
+    """OCR of the body's pictures when they were given and the OCR extra is installed; `state` says why not."""
+    if not images:
+        state["ocr_state"] = "its pictures were not supplied"
+        return None
+    from extractors import ocr
+    if not ocr.available():
+        state["ocr_state"] = "the OCR extra is not installed (pip install 'gkreports[ocr]')"
+        return None
+    state["ocr_state"] = "OCR found no table in its pictures"
+
+    def read(src: str, first_table: int, picture: int):
+        data = picture_bytes(src, images, page_url)
+        if data is None:
+            return None
+        try:
+            return ocr.picture_blocks(data, picture, first_table)
+        except ExtractionError as err:  # one broken picture: the others may still carry the tables
+            state.setdefault("ocr_notes", []).append(f"picture {src}: {err.message}")
+            return None
+    return read
+
+
+def read_html(data: bytes, source: str | None = None, images: dict[str, bytes] | None = None,
+              page_url: str | None = None) -> Layout:
+    """An HTML page → Layout of its report body (paragraphs and grids in document order). With `images`
+    (img src or URL → bytes) the body's pictures are read by OCR, their tables becoming grids in place."""
     if not data or not data.strip():
         raise ExtractionError("empty", "the page is empty", source)
     try:
@@ -443,7 +500,7 @@ def read_html(data: bytes, source: str | None = None) -> Layout:
     if controls > max(2, len(text) // 200):  # NULs and escapes decode "cleanly" but are no page
         raise ExtractionError("corrupt", "the file is binary data, not an HTML page", source)
     try:
-        return _read(text, encoding, source)
+        return _read(text, encoding, source, images, page_url)
     except ExtractionError:
         raise
     except Exception as err:  # noqa: BLE001 - a parser failure must not escape as a traceback
@@ -451,7 +508,8 @@ def read_html(data: bytes, source: str | None = None) -> Layout:
                               source) from err
 
 
-def _read(text: str, encoding: str, source: str | None) -> Layout:
+def _read(text: str, encoding: str, source: str | None, images: dict[str, bytes] | None = None,
+          page_url: str | None = None) -> Layout:
     soup = BeautifulSoup(text, "lxml")
     for node in soup.find_all(string=lambda s: isinstance(s, (Comment, CData, ProcessingInstruction))):
         node.extract()
@@ -468,7 +526,8 @@ def _read(text: str, encoding: str, source: str | None) -> Layout:
     for tag in list(body.find_all(True)):
         if not tag.decomposed and _is_chrome(tag):
             tag.decompose()
-    walker = _Walker()
+    state: dict = {}
+    walker = _Walker(_picture_reader(images, page_url, state) if body.find("img") is not None else None)
     walker.walk(body)
     walker.flush()
     if not walker.blocks:
@@ -477,7 +536,11 @@ def _read(text: str, encoding: str, source: str | None) -> Layout:
     meta["encoding"] = encoding
     if source:
         meta["source_line"] = source
-    images = len(body.find_all("img"))
-    if images:
-        meta["body_images"] = str(images)
+    pictures = len(body.find_all("img"))
+    if pictures:
+        meta["body_images"] = str(pictures)
+        if "ocr_state" in state:
+            meta["ocr_state"] = state["ocr_state"]
+    if walker.pictures_read:
+        meta["ocr"] = "html"
     return Layout(walker.blocks, MEDIA_TYPE, title=title, published=published, meta=meta)

@@ -53,9 +53,13 @@ class CellValue:
     raw: str
     semantic: str
     source: dict[str, Any] = field(default_factory=dict)
+    reads: list[str] | None = None  # OCR only: the independent reads of the cell, kept for a person to confirm
 
     def to_json(self) -> dict:
-        return asdict(self)
+        out = asdict(self)
+        if self.reads is None:
+            del out["reads"]
+        return out
 
 
 @dataclass
@@ -83,7 +87,10 @@ class Report:
 
     @property
     def status(self) -> str:
-        return "partial" if self.missing else "ok"
+        # A cell OCR could not read for certain is present but not known: the report is not complete.
+        if self.missing or any(c.semantic in ("uncertain", "unreadable") for c in self.cells):
+            return "partial"
+        return "ok"
 
     def value(self, table: str, row: str, column: str):
         for c in self.cells:

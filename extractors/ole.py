@@ -10,6 +10,7 @@ import tempfile
 from pathlib import Path
 
 from extractors.docx import ENCRYPTED_PACKAGE, read_docx
+from extractors.limits import current_limits
 from extractors.model import ExtractionError, Layout
 from extractors.sniff import OLE_MAGIC
 
@@ -91,23 +92,62 @@ def convert_with_libreoffice(data: bytes, suffix: str, target: str, input_filter
         command = [soffice, f"-env:UserInstallation={(work_dir / 'profile').as_uri()}", "--headless",
                    "--norestore", "--nolockcheck", "--nologo", "--nodefault",
                    *([f"--infilter={input_filter}"] if input_filter else []), "--convert-to", target, "--outdir", str(out_dir), str(source)]
+        # The extraction's memory bound, set by the shell that then becomes soffice (a preexec_fn is unsafe in a
+        # process with threads); soffice.bin and anything it starts inherit it.
+        memory_mb = current_limits().memory_mb
+        command = ["/bin/sh", "-c", f'ulimit -v {memory_mb * 1024} && exec "$0" "$@"', *command]
         # A session of its own, so a timeout can end soffice.bin too, not only the launcher script.
         process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                                    stderr=subprocess.PIPE, cwd=work, start_new_session=True)
+        _RUNNING.add(process)
         try:
             stdout, stderr = process.communicate(timeout=timeout)
         except subprocess.TimeoutExpired:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(process.pid, signal.SIGKILL)
-            process.communicate()
+            _kill_group(process)
             raise ExtractionError("conversion_timeout", f"LibreOffice did not finish converting the {suffix} file "
                                              f"within {timeout:g} s") from None
+        except BaseException:  # the extraction itself was stopped: LibreOffice must not outlive it
+            _kill_group(process)
+            raise
+        finally:
+            _RUNNING.discard(process)
         result = out_dir / f"document.{extension}"
+        if not result.is_file() and _out_of_memory(process.returncode, stdout + stderr):
+            raise ExtractionError("too_large", f"LibreOffice aborted converting the {suffix} file, out of memory: it is"
+                                               f" limited to {memory_mb:,} MB (GKREPORTS_EXTRACT_MEMORY_MB)")
         if not result.is_file():
             said = _converter_message(stdout, stderr)
             raise ExtractionError("corrupt", f"LibreOffice could not convert the {suffix} file to {extension}"
                                              f" (exit status {process.returncode}): {said}")
         return result.read_bytes()
+
+
+# Conversions under way in this process, so that a process being stopped can end them first (their own session
+# keeps them out of its process group).
+_RUNNING: set[subprocess.Popen] = set()
+
+
+def kill_conversions() -> None:
+    """End every LibreOffice this process started and has not finished with (called by a worker being stopped)."""
+    for process in list(_RUNNING):
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(process.pid, signal.SIGKILL)
+
+
+def _kill_group(process: subprocess.Popen) -> None:
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGKILL)
+    process.communicate()
+
+
+# How LibreOffice ends when an allocation fails: an uncaught std::bad_alloc aborts it (SIGABRT; its launcher
+# script then exits 128 + 6), after "Unspecified Application Error" / "Fatal exception: Signal 6".
+_OUT_OF_MEMORY = (b"bad_alloc", b"out of memory", b"cannot allocate memory", b"fatal exception: signal 6")
+
+
+def _out_of_memory(returncode: int | None, said: bytes) -> bool:
+    said = said.lower()
+    return any(words in said for words in _OUT_OF_MEMORY) or returncode in (-signal.SIGABRT, 128 + signal.SIGABRT)
 
 
 def _converter_message(stdout: bytes, stderr: bytes) -> str:

@@ -23,6 +23,7 @@ from pdfminer.psparser import PSLiteral
 from pdfplumber.utils.exceptions import PdfminerException
 
 from extractors.cells import NOT_APPLICABLE, read_cell
+from extractors.limits import check_pdf_pages
 from extractors.metadata import published_date
 from extractors.model import ExtractionError, Grid, GridCell, Layout, Paragraph
 
@@ -47,6 +48,8 @@ def read_pdf(data: bytes) -> Layout:
         raise ExtractionError("corrupt", "the PDF is truncated (it has no end-of-file marker); download it again")
     pdf = _open(data)
     try:
+        check_pdf_pages(_declared_pages(pdf))  # before any page is walked
+        check_pdf_pages(len(pdf.pages))  # a page tree may declare fewer pages than it holds
         pages = [_raw_page(page) for page in pdf.pages]
         metadata = _metadata(pdf.metadata)
     except ExtractionError:
@@ -83,6 +86,15 @@ def _open(data: bytes):
         raise ExtractionError("corrupt", f"not a readable PDF: {_reason(cause)}") from None
     except Exception as e:
         raise ExtractionError("corrupt", f"not a readable PDF: {_reason(e)}") from None
+
+
+def _declared_pages(pdf) -> int:
+    """The page count the page tree's root declares (0 when it cannot be read: the pages are then counted)."""
+    try:
+        count = resolve1(resolve1(pdf.doc.catalog["Pages"])["Count"])
+        return count if isinstance(count, int) else 0
+    except Exception:  # noqa: BLE001 - a damaged tree is reported when the pages are read
+        return 0
 
 
 def _reason(error: BaseException) -> str:

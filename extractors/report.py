@@ -404,8 +404,10 @@ def report_from_layout(layout: Layout, source: str | None = None) -> Report:
                                   "(no report tables and no mention of 政府信息公开)", source)
         images = int(layout.meta.get("body_images", 0) or 0)
         if images:  # kept as needs_ocr: an OCR reader can take these pages up without a new crawl
+            why = layout.meta.get("ocr_state")
             raise ExtractionError("needs_ocr", f"no report table in the text; the body has {images} image(s): "
-                                  "the tables are probably pictures and need OCR", source)
+                                  "the tables are probably pictures and need OCR" + (f" ({why})" if why else ""),
+                                  source)
         raise ExtractionError("table_not_found", "no report table found (表二/表三/表四); "
                               "the tables may be images or missing", source)
 

@@ -65,7 +65,7 @@ def crawl_task(portal: Portal, run_id: int) -> PortalSummary:
 
 
 @task(cache_policy=NO_CACHE)
-def load_task(run_id: int, documents: list[tuple[str, str]], retry_failed: bool) -> list[LoadResult]:
+def load_task(run_id: int, documents: list[tuple], retry_failed: bool) -> list[LoadResult]:
     ctx = _RUNS[run_id]
     with stage_progress("extracting and loading", len(documents)) as advance:
         return load_archived(ctx.store.con, documents, ctx.archive.get, retry_failed=retry_failed,
@@ -122,7 +122,8 @@ def nightly(registry: str = str(DEFAULT_REGISTRY), db: str = str(DEFAULT_DB), ar
                 advance(f"{summary.region_code} {summary.region_name}: {summary.documents} documents")
         summaries = [f.result() for f in futures]  # registry order
         t1 = time.monotonic()
-        documents = [(d.url, d.sha256) for s in summaries for d in s.found_documents]
+        documents = [(d.url, d.sha256, {src: sha for src, (_, sha) in d.images.items()})
+                     for s in summaries for d in s.found_documents]
         loads = load_task(run_id, documents, retry_failed)
         t2 = time.monotonic()
         checks = check_task(run_id) if check else []

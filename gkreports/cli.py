@@ -6,8 +6,27 @@ import json
 import sys
 from pathlib import Path
 
-from extractors import ExtractionError, extract
+from extractors import ExtractionError
+from gkreports.isolation import extract_limited
 from gkreports.warehouse import DEFAULT_DB
+
+
+def _pictures_beside(page: Path, data: bytes) -> dict[str, bytes] | None:
+    """The pictures a saved HTML page shows by relative path, read from beside it (src as written → bytes)."""
+    import re
+
+    from extractors import sniff
+    if sniff(data) != "html":
+        return None
+    out = {}
+    for raw in set(re.findall(rb"""<img[^>]+?src\s*=\s*["']?([^"' >]+)""", data, re.I)):
+        src = raw.decode("utf-8", "replace")
+        if "://" in src or src.startswith(("/", "data:")):
+            continue
+        picture = (page.parent / src.split("?")[0]).resolve()
+        if picture.is_file() and picture.is_relative_to(page.parent.resolve()):
+            out[src] = picture.read_bytes()
+    return out or None
 
 
 def _extract(args) -> int:
@@ -18,7 +37,7 @@ def _extract(args) -> int:
         print(f"gkreports: {path}: cannot read: {err.strerror or err}", file=sys.stderr)
         return 2
     try:
-        report = extract(data, str(path))
+        report = extract_limited(data, str(path), images=_pictures_beside(path, data))  # limited, like a load
     except ExtractionError as err:
         print(f"gkreports: {path}: {err.reason}: {err.message}", file=sys.stderr)
         return 2

@@ -17,9 +17,10 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from extractors import MEDIA_TYPES, ExtractionError, Report, extract, sniff
+from extractors import MEDIA_TYPES, ExtractionError, Report, sniff
 from extractors.regions import lookup
 from extractors.template import all_template_cells
+from gkreports.isolation import extract_limited
 
 SQL_DIR = Path(__file__).resolve().parent.parent / "sql"
 DEFAULT_DB = Path(__file__).resolve().parent.parent / "data" / "warehouse.duckdb"
@@ -133,7 +134,7 @@ def _insert_report(con, doc_id: str, source: str, size: int, report: Report) -> 
     for table_name, fact_table in FACT_TABLES.items():
         rows = [{"document_id": doc_id, "region_code": report.region_code, "publisher": report.publisher,
                  "year": report.year, "template": report.template, "table_name": c.table, "row_name": c.row,
-                 "column_name": c.column, "value": c.value, "raw": c.raw, "semantic": c.semantic,
+                 "column_name": c.column, "value": c.value, "raw": c.raw, "semantic": c.semantic, "reads": c.reads,
                  "source_page": _loc(c, "page"), "source_line": _loc(c, "line"), "source_table": _loc(c, "table"),
                  "source_row": _loc(c, "row"), "source_column": _loc(c, "col")}
                 for c in report.cells if c.table == table_name]
@@ -150,20 +151,22 @@ def _insert_document_facts(con, doc_id: str, report: Report):
     """Every cell the document gave, whether or not it becomes the current report."""
     con.execute("DELETE FROM document_facts WHERE document_id = ?", [doc_id])
     rows = [{"document_id": doc_id, "table_name": c.table, "row_name": c.row, "column_name": c.column,
-             "value": None if c.value is None else float(c.value), "raw": c.raw, "semantic": c.semantic}
+             "value": None if c.value is None else float(c.value), "raw": c.raw, "semantic": c.semantic,
+             "reads": c.reads}
             for c in report.cells]
     if rows:
         _insert_rows(con, "document_facts", rows)
 
 
-def load_document(con, data: bytes, source: str) -> LoadResult:
-    """Extract one document and load it. Never raises for a bad document: the failure is recorded."""
+def load_document(con, data: bytes, source: str, images: dict[str, bytes] | None = None) -> LoadResult:
+    """Extract one document (an image-only article with its pictures, `images`: img src or URL → bytes) and load
+    it. Never raises for a bad document: the failure is recorded."""
     doc_id = document_id(data)
     seen = con.execute("SELECT status FROM documents WHERE document_id = ?", [doc_id]).fetchone()
     if seen and seen[0] != "failed":
         return LoadResult(source, doc_id, "unchanged", "already loaded")
     try:
-        report = extract(data, source)
+        report = extract_limited(data, source, images=images)  # under the time and memory limits
         if report.template != "pre2019" and (report.publisher is None or report.year is None):
             raise ExtractionError("metadata_missing", "the report's publisher or year could not be read "
                                   "from its title or text", source)
@@ -190,13 +193,14 @@ def load_document(con, data: bytes, source: str) -> LoadResult:
     return LoadResult(source, doc_id, status, message, replaced)
 
 
-def load_archived(con, documents: list[tuple[str, str]], read, retry_failed: bool = False,
+def load_archived(con, documents: list[tuple], read, retry_failed: bool = False,
                   progress=None) -> list[LoadResult]:
-    """Load crawled documents given as (URL, sha256) in crawl order, reading bytes with `read(sha256)`.
+    """Load crawled documents given as (URL, sha256) or (URL, sha256, {img src: sha256}) in crawl order, reading
+    bytes with `read(sha256)`; an image-only article is extracted together with its archived pictures.
     Bytes already loaded (under any URL) are not extracted again; nor are bytes that failed before, unless
     `retry_failed` (after installing a converter, say): unchanged bytes would fail the same way."""
     results, done = [], set()
-    for url, sha in documents:
+    for url, sha, *rest in documents:
         if sha in done:
             continue
         done.add(sha)
@@ -206,7 +210,8 @@ def load_archived(con, documents: list[tuple[str, str]], read, retry_failed: boo
                                 else "failed before with the same bytes (retry with --retry-failed)")
         else:
             try:
-                result = load_document(con, read(sha), url)
+                images = {src: read(image_sha) for src, image_sha in (rest[0] if rest else {}).items()}
+                result = load_document(con, read(sha), url, images=images or None)
             except OSError as err:
                 result = LoadResult(url, sha, "failed", f"archive_missing: {err.strerror or err}")
         results.append(result)

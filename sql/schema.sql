@@ -65,7 +65,9 @@ CREATE TABLE IF NOT EXISTS fact_active_disclosure (     -- table 二
     column_name    VARCHAR NOT NULL,
     value          DECIMAL(18, 4),
     raw            VARCHAR NOT NULL,
-    semantic       VARCHAR NOT NULL CHECK (semantic IN ('number', 'zero', 'blank', 'not_applicable', 'text')),
+    semantic       VARCHAR NOT NULL CHECK (semantic IN ('number', 'zero', 'blank', 'not_applicable', 'text',
+                                                    'uncertain', 'unreadable')),
+    reads          VARCHAR[],                   -- OCR: the cell's independent reads (null for text layers)
     source_page    INTEGER,
     source_line    INTEGER,
     source_table   INTEGER,
@@ -86,7 +88,9 @@ CREATE TABLE IF NOT EXISTS fact_applications (          -- table 三: outcome ro
     column_name    VARCHAR NOT NULL,
     value          BIGINT,
     raw            VARCHAR NOT NULL,
-    semantic       VARCHAR NOT NULL CHECK (semantic IN ('number', 'zero', 'blank', 'not_applicable', 'text')),
+    semantic       VARCHAR NOT NULL CHECK (semantic IN ('number', 'zero', 'blank', 'not_applicable', 'text',
+                                                    'uncertain', 'unreadable')),
+    reads          VARCHAR[],                   -- OCR: the cell's independent reads (null for text layers)
     source_page    INTEGER,
     source_line    INTEGER,
     source_table   INTEGER,
@@ -107,7 +111,9 @@ CREATE TABLE IF NOT EXISTS fact_review_litigation (     -- table 四
     column_name    VARCHAR NOT NULL,
     value          BIGINT,
     raw            VARCHAR NOT NULL,
-    semantic       VARCHAR NOT NULL CHECK (semantic IN ('number', 'zero', 'blank', 'not_applicable', 'text')),
+    semantic       VARCHAR NOT NULL CHECK (semantic IN ('number', 'zero', 'blank', 'not_applicable', 'text',
+                                                    'uncertain', 'unreadable')),
+    reads          VARCHAR[],                   -- OCR: the cell's independent reads (null for text layers)
     source_page    INTEGER,
     source_line    INTEGER,
     source_table   INTEGER,
@@ -176,7 +182,7 @@ CREATE TABLE IF NOT EXISTS crawl_log (
     url            VARCHAR NOT NULL,            -- as requested
     final_url      VARCHAR,                     -- after redirects
     referrer       VARCHAR,                     -- the page that linked it
-    purpose        VARCHAR NOT NULL CHECK (purpose IN ('robots', 'list', 'article', 'attachment', 'redirect')),
+    purpose        VARCHAR NOT NULL CHECK (purpose IN ('robots', 'list', 'article', 'attachment', 'image', 'redirect')),
     outcome        VARCHAR NOT NULL CHECK (outcome IN ('fetched', 'not_modified', 'error', 'blocked', 'disallowed', 'refused')),
     status         INTEGER,                     -- HTTP status of the last attempt
     bytes          BIGINT,
@@ -227,5 +233,15 @@ CREATE TABLE IF NOT EXISTS document_facts (
     value        DOUBLE,
     raw          VARCHAR NOT NULL,
     semantic     VARCHAR NOT NULL,
+    reads        VARCHAR[],                     -- OCR: the cell's independent reads
     PRIMARY KEY (document_id, table_name, row_name, column_name)
+);
+
+-- The pictures of an article whose tables are images, archived with it so that OCR can read them later.
+CREATE TABLE IF NOT EXISTS document_images (
+    url        VARCHAR NOT NULL,                -- the article (source_documents.url)
+    src        VARCHAR NOT NULL,                -- the <img src> as the page writes it
+    image_url  VARCHAR NOT NULL,                -- resolved against the article's URL
+    sha256     VARCHAR NOT NULL,                -- the archived image bytes
+    PRIMARY KEY (url, src)
 );

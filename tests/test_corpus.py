@@ -72,7 +72,8 @@ def test_any_single_wrong_cell_in_tables_three_and_four_breaks_a_rule(fresh_db):
                    f.table_name, f.row_name, f.column_name,
                    CASE WHEN f.row_name = v.row_name AND f.column_name = v.column_name
                         THEN coalesce(f.value, 0) + 1 ELSE f.value END,
-                   f.raw, f.semantic, f.source_page, f.source_line, f.source_table, f.source_row, f.source_column
+                   f.raw, f.semantic, f.reads, f.source_page, f.source_line, f.source_table, f.source_row,
+                   f.source_column
             FROM {table} f JOIN victims v ON v.document_id = f.document_id
             WHERE f.document_id NOT LIKE '%#%'""")
     caught = set()

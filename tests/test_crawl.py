@@ -2,8 +2,12 @@
 (exact), no look-alike, robots.txt obeyed, per-host spacing, errors recorded, re-runs conditional and idempotent."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import duckdb
 import pytest
+
+from demo_portals.verify import pictures_of
 
 from crawler.archive import RawArchive
 from crawler.crawl import crawl_portal
@@ -39,8 +43,8 @@ def crawl(server, site, db, archive, keys=None, load=True):
     summaries = [crawl_portal(p, fetcher, RawArchive(archive), store, run_id) for p in portals]
     loads = []
     if load:
-        loads = load_archived(con, [(d.url, d.sha256) for s in summaries for d in s.found_documents],
-                              RawArchive(archive).get)
+        loads = load_archived(con, [(d.url, d.sha256, {src: sha for src, (_, sha) in d.images.items()})
+                                    for s in summaries for d in s.found_documents], RawArchive(archive).get)
     store.finish_run(run_id)
     fetcher.close()
     con.close()
@@ -202,11 +206,11 @@ def _dump(db) -> dict:
 
 def test_a_crash_between_crawl_and_load_then_a_rerun_gives_the_clean_warehouse(first_run, site, server, tmp_path):
     server.reset_faults()
-    crawl(server, site, tmp_path / "w.duckdb", tmp_path / "raw", keys=["hulan", "trs"], load=False)  # "crash"
+    crawl(server, site, tmp_path / "w.duckdb", tmp_path / "raw", keys=["trs", "hanweb"], load=False)  # "crash"
     server.reset_faults()
-    crawl(server, site, tmp_path / "w.duckdb", tmp_path / "raw", keys=["hulan", "trs"])
+    crawl(server, site, tmp_path / "w.duckdb", tmp_path / "raw", keys=["trs", "hanweb"])
     server.reset_faults()
-    crawl(server, site, tmp_path / "clean.duckdb", tmp_path / "raw2", keys=["hulan", "trs"])
+    crawl(server, site, tmp_path / "clean.duckdb", tmp_path / "raw2", keys=["trs", "hanweb"])
     assert _dump(tmp_path / "w.duckdb") == _dump(tmp_path / "clean.duckdb")
     raw = list((tmp_path / "raw").rglob("*"))
     assert not [p for p in raw if p.name.startswith(".part-")]  # no partial file left in the archive
@@ -231,3 +235,71 @@ def test_a_changed_report_keeps_both_versions(site, server, tmp_path):
         "SELECT d.status FROM document_versions v JOIN documents d ON d.document_id = v.sha256 WHERE v.url = ?",
         [server.base_url + e.path]).fetchall())
     assert statuses == ["ok", "superseded"]
+
+
+def test_an_image_only_article_is_archived_with_its_pictures(first_run, site, server):
+    con = duckdb.connect(str(first_run["tmp"] / "w.duckdb"), read_only=True)
+    pictures = [e for p in site.portals for e in p.expected if e.outcome in ("needs_ocr", "ocr")
+                or (e.media == "html" and pictures_of(site, e.path))]
+    assert pictures
+    archive = first_run["tmp"] / "raw"
+    for e in pictures:
+        rows = con.execute("SELECT src, image_url, sha256 FROM document_images WHERE url = ? ORDER BY src",
+                           [server.base_url + e.path]).fetchall()
+        page = site.resources[e.path].body.decode("utf-8", "replace")
+        assert len(rows) >= 1
+        for src, image_url, sha in rows:
+            assert (archive / sha[:2] / sha).is_file()
+            assert image_url.startswith(server.base_url) and src in page
+    logged = con.execute("SELECT count(*) FROM crawl_log WHERE purpose = 'image' AND outcome = 'fetched'").fetchone()[0]
+    assert logged >= len(pictures)
+    # Articles that print their tables bring no pictures along.
+    assert con.execute("SELECT count(DISTINCT url) FROM document_images").fetchone()[0] == len(pictures)
+
+
+CHILD = """
+import sys
+from pathlib import Path
+from crawler.archive import RawArchive
+from crawler.crawl import crawl_portal
+from crawler.fetch import Fetcher
+from crawler.registry import parse_registry
+from crawler.store import CrawlStore
+from gkreports.warehouse import connect, load_archived
+db, raw, registry = sys.argv[1], sys.argv[2], Path(sys.argv[3]).read_text(encoding="utf-8")
+con = connect(db)
+store, fetcher, archive = CrawlStore(con), Fetcher(), RawArchive(raw)
+run_id = store.start_run("demo", 2)
+found = [d for p in parse_registry(registry) for d in crawl_portal(p, fetcher, archive, store, run_id).found_documents]
+load_archived(con, [(d.url, d.sha256) for d in found], archive.get)
+"""
+
+
+@pytest.mark.parametrize("kill_after", [8, 24])
+def test_a_crawl_killed_mid_way_then_rerun_gives_the_clean_warehouse(site, server, tmp_path, kill_after):
+    """SIGKILL while the crawl is fetching (after N requests reach the server), rerun, compare."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+    keys = ["trs", "hanweb"]  # no picture to OCR: the crash tests are about the crawl
+    registry = tmp_path / "portals.toml"
+    registry.write_text("\n".join(site.portal(k).toml(server.base_url) for k in keys), encoding="utf-8")
+    server.reset_faults()
+    start = len(server.requests)
+    child = subprocess.Popen([sys.executable, "-c", CHILD, str(tmp_path / "w.duckdb"), str(tmp_path / "raw"),
+                              str(registry)], cwd=str(Path(__file__).resolve().parent.parent))
+    deadline = time.monotonic() + 60
+    while len(server.requests) - start < kill_after and child.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.005)
+    assert child.poll() is None, "the crawl finished before it could be killed"
+    os.kill(child.pid, signal.SIGKILL)
+    child.wait()
+    server.reset_faults()
+    crawl(server, site, tmp_path / "w.duckdb", tmp_path / "raw", keys=keys)
+    server.reset_faults()
+    crawl(server, site, tmp_path / "clean.duckdb", tmp_path / "raw2", keys=keys)
+    assert _dump(tmp_path / "w.duckdb") == _dump(tmp_path / "clean.duckdb")
+    assert not [p for p in (tmp_path / "raw").rglob(".part-*")]  # a killed write's leftover is swept
+    assert not [p for p in (tmp_path / "raw").rglob("*") if p.is_file() and p.parent.name != p.name[:2]]

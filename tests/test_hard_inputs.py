@@ -14,6 +14,8 @@ from extractors.docx import ENCRYPTED_PACKAGE
 from extractors.ole import word_fib_encrypted
 from extractors.sniff import OLE_MAGIC
 from gkreports.locking import WarehouseBusy, lock_holder, lock_wait
+from renderers.hostile import ruled_maze_pdf
+from renderers.html import render_html
 from renderers.pdf import render_encrypted_pdf
 from tests.conftest import ROOT
 from tests.test_errors import _truncated
@@ -147,12 +149,18 @@ def _inputs(tmp_path, fig) -> dict[str, tuple[str, bytes]]:
         "not_a_report": ("diary.txt", "今天天气很好。\n我们去公园散步。\n".encode()),
         "needs_ocr": ("pictures.html", page_with_pictures),
         "table_not_found": ("headings.html", page_with_pictures.replace(b"<p><img src='a.png'></p>", b"")),
-        "unsupported_format": ("table.xlsx", b"\x89PNG\r\n\x1a\n" + b"\x00" * 64),
+        "unsupported_format": ("table.xlsx", b"{\\rtf1\\ansi 2021\\par}"),
         "corrupt": ("broken.pdf", b"%PDF-1.7\n garbage"),
         "encrypted": ("secret.doc", _word97(0x0100)),
         "no_text_layer": ("scan.pdf", _image_only_pdf()),
         "needs_libreoffice": ("old.doc", _word97(0)),
+        "timeout": ("maze.pdf", ruled_maze_pdf(120)),
+        "too_large": ("long.html", render_html(fig, "plain")),
     }
+
+
+# The limits a reason code needs to be met quickly, set as an operator sets them.
+_LIMITS = {"timeout": {"GKREPORTS_EXTRACT_SECONDS": "1"}, "too_large": {"GKREPORTS_MAX_HTML_MB": "0.005"}}
 
 
 def _image_only_pdf() -> bytes:
@@ -168,7 +176,7 @@ def _image_only_pdf() -> bytes:
 
 
 REASONS = ("empty", "not_a_report", "table_not_found", "needs_ocr", "unsupported_format", "corrupt", "encrypted", "no_text_layer",
-           "needs_libreoffice")
+           "needs_libreoffice", "timeout", "too_large")
 
 
 @pytest.mark.parametrize("reason", REASONS)
@@ -179,11 +187,13 @@ def test_every_reason_code_is_one_line_and_exit_2(reason, tmp_path, hulan_2023):
     name, data = _inputs(tmp_path, hulan_2023)[reason]
     path = tmp_path / name
     path.write_bytes(data)
-    done = _cli("extract", str(path))
+    done = _cli("extract", str(path), env=_LIMITS.get(reason))
     assert done.returncode == 2, done.stderr
     assert done.stdout == ""
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith(f"gkreports: {path}: {reason}: "), done.stderr
+    for variable in _LIMITS.get(reason, {}):
+        assert f"({variable})" in lines[0]  # the limit that was hit, by the name that sets it
 
 
 def test_the_other_exit_codes_of_extract_load_and_check(tmp_path, hulan_2023):
@@ -209,9 +219,9 @@ def test_the_other_exit_codes_of_extract_load_and_check(tmp_path, hulan_2023):
 def test_an_internal_error_is_one_line_with_exit_4(monkeypatch, capsys):
     import gkreports.cli as cli
 
-    def broken(data, name=None):
+    def broken(data, name=None, images=None):
         raise RuntimeError("a bug\nover two lines")
-    monkeypatch.setattr(cli, "extract", broken)
+    monkeypatch.setattr(cli, "extract_limited", broken)
     path = ROOT / "tests" / "real" / "pingtan-2019.html"
     assert cli.main(["extract", str(path)]) == 4
     assert capsys.readouterr().err == "gkreports: internal error: RuntimeError: a bug over two lines\n"

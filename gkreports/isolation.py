@@ -1,0 +1,241 @@
+"""Every extraction in a worker process, under a wall-clock and a memory limit: one bad file costs one recorded
+failure (`timeout` or `too_large`), never the run.
+
+The limits are enforced from outside the parser: the worker's address space is capped with setrlimit (an
+allocation past it fails inside the worker, which answers `too_large`), and a document still running after
+`Limits.seconds` has its worker killed (pebble) and a fresh one started. Workers are kept between documents, so
+a document costs a round trip through a pipe, not an interpreter start-up. Workers are spawned (not forked from
+a parent holding DuckDB and threads), so a script that extracts must guard its entry point with
+`if __name__ == "__main__":`, as multiprocessing asks.
+"""
+from __future__ import annotations
+
+import atexit
+import multiprocessing
+import os
+import resource
+import signal
+import threading
+import time
+from concurrent.futures import TimeoutError as FutureTimeout
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+
+from pebble import ProcessExpired, ProcessPool
+
+from extractors import ExtractionError, Report, extract
+from extractors.limits import ENV, MB, Limits, use_limits
+
+__all__ = ["Limits", "Measured", "extract_limited", "run_limited", "shutdown"]
+
+# How much longer than its own limit the parent waits for a worker before giving up on the pool itself.
+_GRACE_S = 30.0
+# Share of the memory limit past which a failing document is taken to have hit it, and a worker is replaced.
+NEAR_LIMIT = 0.85
+# A worker is replaced after this many documents, so that fragmentation left by large ones cannot build up.
+_TASKS_PER_WORKER = 200
+
+
+@dataclass
+class Measured:
+    seconds: float  # wall-clock, as the caller waited for it
+    peak_mb: float | None  # the worker's peak resident memory during this document; None when it had to be killed
+
+
+# ------------------------------------------------------------------ the worker side
+
+def _start_worker(limits: Limits) -> None:
+    """Runs once in each new worker: cap its address space, follow the parent, import the readers."""
+    _, hard = resource.getrlimit(resource.RLIMIT_AS)
+    cap = limits.memory_mb * MB
+    resource.setrlimit(resource.RLIMIT_AS, (cap if hard == resource.RLIM_INFINITY else min(cap, hard), hard))
+    use_limits(limits)
+    signal.signal(signal.SIGTERM, _stopped)
+    parent = os.getppid()
+
+    def follow_parent():  # a parent killed with SIGKILL must not leave a worker parsing on its own
+        while True:
+            time.sleep(0.5)
+            if os.getppid() != parent:
+                os._exit(1)
+    threading.Thread(target=follow_parent, name="follow-parent", daemon=True).start()
+    import extractors.docx, extractors.html, extractors.pdf  # noqa: E401,F401 - paid once, not per document
+
+
+def _stopped(*_) -> None:
+    """pebble stops a worker past its time with SIGTERM: end any LibreOffice it started (its own session keeps it
+    out of reach otherwise), then exit at once."""
+    from extractors.ole import kill_conversions
+    kill_conversions()
+    os._exit(1)
+
+
+def _reset_peak() -> None:
+    try:
+        with open("/proc/self/clear_refs", "w") as f:  # "5" resets the peak resident size (Linux ≥ 4.0)
+            f.write("5")
+    except OSError:
+        pass
+
+
+def _status_mb(key: str) -> float | None:
+    """A line of /proc/self/status in MB: VmHWM the peak resident size, VmPeak the peak address space."""
+    try:
+        with open("/proc/self/status") as f:
+            for line in f:
+                if line.startswith(key + ":"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return None
+
+
+def _memory_exhausted(err: BaseException) -> bool:
+    """Whether an error, or one it was raised while handling, is an allocation that failed."""
+    seen = set()
+    while err is not None and id(err) not in seen:
+        seen.add(id(err))
+        text = str(err).lower()
+        if isinstance(err, MemoryError) or "memory allocation failed" in text or "cannot allocate memory" in text:
+            return True
+        err = err.__cause__ or err.__context__
+    return False
+
+
+def _extract_in_worker(data: bytes, name: str | None, images, limits: Limits):
+    """(Report or ExtractionError, seconds, peak resident MB, whether the worker should be replaced)."""
+    use_limits(limits)
+    _reset_peak()
+    space_before = _status_mb("VmPeak") or 0.0
+    started = time.perf_counter()
+    try:
+        outcome = extract(data, name) if images is None else extract(data, name, images=images)
+    except ExtractionError as err:
+        outcome = err
+    except Exception as err:
+        if not _memory_exhausted(err):
+            raise  # an extractor bug: the caller records it as such
+        outcome = err
+    space = _status_mb("VmPeak") or 0.0
+    # A parser that runs out of memory does not always say so (libxml2 reports "unknown error"): an error raised
+    # after this document took the address space to the edge of the limit is taken for the limit.
+    near_limit = space > space_before and space >= NEAR_LIMIT * limits.memory_mb
+    exhausted = (isinstance(outcome, BaseException) and getattr(outcome, "reason", None) != "too_large"
+                 and (_memory_exhausted(outcome) or near_limit))
+    if exhausted:
+        outcome = ExtractionError("too_large", f"reading it needed more than the {limits.memory_mb:,} MB memory "
+                                               f"limit ({ENV['memory_mb']})", name)
+    # A worker left near its limit is replaced before the next document (fragmentation, half-freed arenas).
+    replace = exhausted or space >= NEAR_LIMIT * limits.memory_mb
+    return outcome, time.perf_counter() - started, _status_mb("VmHWM"), replace
+
+
+# ------------------------------------------------------------------ the parent side
+
+_lock = threading.Lock()
+_pool: ProcessPool | None = None
+_pool_key: tuple | None = None
+
+
+def _get_pool(limits: Limits) -> ProcessPool:
+    global _pool, _pool_key
+    key = (limits.memory_mb, limits.workers)
+    with _lock:
+        if _pool is not None and (_pool_key != key or not _pool.active):
+            _stop(_pool)
+            _pool = None
+        if _pool is None:
+            # spawn, not fork: the parent holds a DuckDB connection and threads (Prefect) a fork would copy.
+            _pool = ProcessPool(max_workers=limits.workers, max_tasks=_TASKS_PER_WORKER, initializer=_start_worker,
+                                initargs=(limits,), context=multiprocessing.get_context("spawn"))
+            _pool_key = key
+        return _pool
+
+
+def _stop(pool: ProcessPool) -> None:
+    pool.stop()
+    pool.join(timeout=10)
+
+
+def _restart(pool: ProcessPool) -> None:
+    """Replace a pool whose worker was left in doubt (out of memory, or not answering)."""
+    global _pool
+    with _lock:
+        if _pool is pool:
+            _stop(pool)
+            _pool = None
+
+
+def shutdown() -> None:
+    """Stop the workers (at exit, or to start again with other limits)."""
+    global _pool
+    with _lock:
+        if _pool is not None:
+            _stop(_pool)
+            _pool = None
+
+
+atexit.register(shutdown)
+
+
+def run_limited(data: bytes, name: str | None = None, images: dict | None = None,
+                limits: Limits | None = None) -> tuple[Report | ExtractionError, Measured]:
+    """Extract in a worker under `limits` (the environment's when None): the report or the ExtractionError, and
+    what it cost. An extractor bug is raised as it was raised in the worker."""
+    limits = limits or Limits.from_env()
+    pool = _get_pool(limits)
+    started = time.perf_counter()
+    future = pool.schedule(_extract_in_worker, args=(data, name, images, limits), timeout=limits.seconds)
+    try:
+        outcome, _, peak, replace = _wait(future, pool, limits)
+    except FutureTimeout:
+        outcome, peak, replace = ExtractionError(
+            "timeout", f"reading it took longer than the {limits.seconds:g} s limit ({ENV['seconds']}); "
+                       "it was stopped", name), None, False
+    except ProcessExpired as err:
+        outcome, peak, replace = _died(err, name, limits), None, False
+    except BrokenProcessPool as err:  # the workers could not start (a limit too small to import the readers?)
+        _restart(pool)
+        outcome, peak, replace = ExtractionError("extractor_error", f"no extracting process could be started: "
+                                                                      f"{err}", name), None, False
+    if replace:
+        _restart(pool)
+    return outcome, Measured(time.perf_counter() - started, peak)
+
+
+def _wait(future, pool: ProcessPool, limits: Limits):
+    """The worker's answer. pebble stops a document at its limit (FutureTimeout); should the pool itself stop
+    answering, the parent gives up `_GRACE_S` later, starts a fresh pool and reports the same timeout."""
+    deadline = None
+    while True:
+        try:
+            return future.result(timeout=1.0)
+        except FutureTimeout:
+            if future.done():
+                raise  # pebble's own timeout
+            if deadline is None and future.running():
+                deadline = time.monotonic() + limits.seconds + _GRACE_S
+            if deadline is not None and time.monotonic() > deadline:
+                future.cancel()
+                _restart(pool)
+                raise
+
+
+def _died(err: ProcessExpired, name: str | None, limits: Limits) -> ExtractionError:
+    code = err.exitcode or 0
+    if code == -signal.SIGKILL:  # the kernel's out-of-memory killer ends a process this way
+        return ExtractionError("too_large", f"the extracting process was killed (SIGKILL) while reading it, as the "
+                                            f"system does when memory runs out; its own limit is "
+                                            f"{limits.memory_mb:,} MB ({ENV['memory_mb']})", name)
+    how = f"signal {signal.Signals(-code).name}" if code < 0 else f"exit status {code}"
+    return ExtractionError("extractor_error", f"the extracting process died while reading it ({how})", name)
+
+
+def extract_limited(data: bytes, name: str | None = None, images: dict | None = None,
+                    limits: Limits | None = None) -> Report:
+    """`extractors.extract` in a worker under `limits`. Raises ExtractionError: the extractor's own, or `timeout` /
+    `too_large` naming the limit that was hit."""
+    outcome, _ = run_limited(data, name, images, limits)
+    if isinstance(outcome, BaseException):
+        raise outcome
+    return outcome
