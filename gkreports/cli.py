@@ -8,7 +8,7 @@ from pathlib import Path
 
 from extractors import ExtractionError
 from gkreports.isolation import extract_limited
-from gkreports.warehouse import DEFAULT_DB
+from gkreports import DEFAULT_DB
 
 
 def _pictures_beside(page: Path, data: bytes) -> dict[str, bytes] | None:

@@ -23,7 +23,7 @@ from extractors.template import all_template_cells
 from gkreports.isolation import extract_limited
 
 SQL_DIR = Path(__file__).resolve().parent.parent / "sql"
-DEFAULT_DB = Path(__file__).resolve().parent.parent / "data" / "warehouse.duckdb"
+from gkreports import DEFAULT_DB  # noqa: E402  (re-exported: the warehouse file)
 
 FACT_TABLES = {"t2": "fact_active_disclosure", "t3": "fact_applications", "t4": "fact_review_litigation"}
 
