@@ -15,15 +15,12 @@ from crawler.archive import RawArchive
 from crawler.families import FAMILIES, detect
 from crawler.families.trs import canonical_article
 from crawler.fetch import Fetched, Fetcher, conditional_headers
-from crawler.page import ATTACHMENT_EXTENSIONS, Link, Page
+from crawler.page import DOCUMENT_KINDS, Link, Page
 from crawler.registry import Portal
 from crawler.store import CrawlStore, FoundDocument
-from crawler.titles import is_report_title, publisher_kind, report_year
+from crawler.titles import publisher_kind, report_year
 from extractors.sniff import sniff
 
-# What a document link's name promises, to judge the bytes that come back.
-_PROMISES = {".pdf": "pdf", ".docx": "docx", ".doc": "ole", ".wps": "ole", ".xls": "ole", ".xlsx": "xlsx",
-             ".rtf": "rtf", ".ofd": "ofd"}
 _NOT_THE_REPORT = re.compile(r"解读|图解|一图|读懂|指南|要点|预算|决算")
 
 
@@ -55,7 +52,7 @@ def promised_kind(url: str) -> str | None:
     names = [parts.path] + [v for values in parse_qs(parts.query).values() for v in values]
     for name in names:
         low = name.lower()
-        for ext, kind in _PROMISES.items():
+        for ext, kind in DOCUMENT_KINDS.items():
             if low.endswith(ext):
                 return kind
     return None
@@ -200,6 +197,3 @@ def crawl_portal(portal: Portal, fetcher: Fetcher, archive: RawArchive, store: C
     except Exception as err:  # a discovery bug on one portal must not stop the others
         crawl.summary.errors.append(f"{portal.base_url}: crawler_error: {type(err).__name__}: {err}")
         return crawl.summary
-
-
-__all__ = ["crawl_portal", "PortalCrawl", "PortalSummary", "is_report_title", "ATTACHMENT_EXTENSIONS"]

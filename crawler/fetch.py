@@ -6,9 +6,7 @@ share that host's spacing while different hosts proceed concurrently.
 from __future__ import annotations
 
 import email.utils
-import ipaddress
 import os
-import socket
 import threading
 import time
 from dataclasses import dataclass, field
@@ -19,6 +17,9 @@ import httpx
 from protego import Protego
 from pyrate_limiter import InMemoryBucket, Limiter, Rate
 from tenacity import RetryCallState, Retrying, retry_if_exception_type, retry_if_result, stop_after_attempt
+
+from crawler.addresses import is_private_host
+from crawler.registry import DEFAULT_RATE
 
 # The contact an operator gives (GKREPORTS_CONTACT: a URL or e-mail address) goes into every request's User-Agent.
 CONTACT = os.environ.get("GKREPORTS_CONTACT", "https://github.com/gkreports/gkreports")
@@ -77,21 +78,6 @@ class _TooLarge(Exception):
     """A download given up on: over the size cap or the time cap."""
 
 
-def is_private_host(host: str) -> bool:
-    """True when the name is, or resolves to, a loopback/private/link-local address."""
-    name = urlsplit(f"//{host}").hostname or host
-    if name == "localhost" or name.endswith(".localhost"):
-        return True
-    try:
-        addresses = [ipaddress.ip_address(name)]
-    except ValueError:
-        try:
-            addresses = [ipaddress.ip_address(info[4][0]) for info in socket.getaddrinfo(name, None)]
-        except (OSError, ValueError):
-            return False  # unresolvable: the request itself will fail and be recorded
-    return any(a.is_private or a.is_loopback or a.is_link_local or a.is_reserved for a in addresses)
-
-
 def _retry_after(value: str | None) -> float | None:
     if not value:
         return None
@@ -114,7 +100,7 @@ class Fetcher:
             follow_redirects=False, headers={"User-Agent": settings.user_agent},
             timeout=httpx.Timeout(settings.read_timeout, connect=settings.connect_timeout))
         self._lock = threading.Lock()
-        self._limiters: dict[str, Limiter] = {}
+        self._limiters: dict[str, tuple[int, Limiter]] = {}  # host → (interval in ms, its limiter)
         self._robots: dict[str, Protego | None] = {}
         self._robots_locks: dict[str, threading.Lock] = {}
         self.requests = 0
@@ -131,17 +117,13 @@ class Fetcher:
         interval_ms = max(1, int(round(1000 / rate)))
         with self._lock:
             current = self._limiters.get(host)
-            if current is None or getattr(current, "_gk_interval", 0) < interval_ms:
-                limiter = Limiter(InMemoryBucket([Rate(1, interval_ms)]), buffer_ms=5)
-                limiter._gk_interval = interval_ms
-                self._limiters[host] = limiter
+            if current is None or current[0] < interval_ms:
+                self._limiters[host] = (interval_ms, Limiter(InMemoryBucket([Rate(1, interval_ms)]), buffer_ms=5))
 
     def _wait_turn(self, host: str) -> float:
-        with self._lock:
-            limiter = self._limiters.get(host)
-            if limiter is None:
-                limiter = self._limiters[host] = Limiter(InMemoryBucket([Rate(1, 1000)]), buffer_ms=5)
-                limiter._gk_interval = 1000
+        if host not in self._limiters:  # a host no portal named a rate for: the default
+            self.set_rate(host, DEFAULT_RATE)
+        limiter = self._limiters[host][1]
         start = time.monotonic()
         limiter.try_acquire(host, blocking=True)
         waited = time.monotonic() - start

@@ -12,7 +12,10 @@ from bs4 import BeautifulSoup
 from crawler.titles import clean_title, is_report_title, report_year
 from extractors.html import decode_html, published_date
 
-ATTACHMENT_EXTENSIONS = (".pdf", ".doc", ".docx", ".wps", ".xls", ".xlsx", ".rtf", ".ofd")
+# What a document link's name promises (the format `extractors.sniff` should find in its bytes).
+DOCUMENT_KINDS = {".pdf": "pdf", ".docx": "docx", ".doc": "ole", ".wps": "ole", ".xls": "ole", ".xlsx": "xlsx",
+                  ".rtf": "rtf", ".ofd": "ofd"}
+ATTACHMENT_EXTENSIONS = tuple(DOCUMENT_KINDS)
 _DATE = re.compile(r"((?:19|20)\d{2})[-./年](\d{1,2})[-./月](\d{1,2})")
 
 
@@ -106,14 +109,6 @@ class Page:
         code = self.meta.get("SiteIDCode") or self.meta.get("siteidcode")
         return code if code and re.fullmatch(r"[0-9A-Za-z]{6,12}", code) else None
 
-    @property
-    def title(self) -> str | None:
-        t = self.meta.get("ArticleTitle")
-        if t:
-            return clean_title(t)
-        tag = self.soup.find("title")
-        return clean_title(tag.get_text()) if tag else None
-
     def attachments(self) -> list[Link]:
         """Links to documents (PDF, DOC(X), WPS, …) on an article page."""
         out = []
@@ -144,9 +139,3 @@ class Page:
                 seen.add(src)
                 out.append((src, url))
         return out[:limit]
-
-
-def same_site(url: str, base_url: str) -> bool:
-    """Within the portal's base URL (host and path prefix)."""
-    return url.startswith(base_url) or urlsplit(url).netloc == urlsplit(base_url).netloc and \
-        urlsplit(base_url).path in ("", "/")

@@ -1,12 +1,13 @@
 """The portal registry (data/portals.toml): which portals to crawl, where their report columns are, how fast."""
 from __future__ import annotations
 
-import ipaddress
 import re
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
+
+from crawler.addresses import is_private_host
 
 DEFAULT_REGISTRY = Path(__file__).resolve().parent.parent / "data" / "portals.toml"
 FAMILIES = ("heilongjiang", "trs", "hanweb", "gkmlpt", "generic")
@@ -51,17 +52,6 @@ def _portal_lines(text: str) -> list[int]:
     return [i + 1 for i, line in enumerate(text.splitlines()) if re.match(r"\s*\[\[\s*portal\s*\]\]", line)]
 
 
-def _is_private(host: str) -> bool:
-    name = host.rsplit(":", 1)[0].strip("[]") if host.count(":") <= 1 or host.startswith("[") else host
-    if name in ("localhost",) or name.endswith(".localhost"):
-        return True
-    try:
-        ip = ipaddress.ip_address(name)
-    except ValueError:
-        return False
-    return ip.is_private or ip.is_loopback or ip.is_link_local or ip.is_reserved
-
-
 def _portal(row: dict, where: str, line: int) -> Portal:
     def fail(msg: str):
         raise RegistryError(f"{where}: {msg}")
@@ -104,7 +94,7 @@ def _portal(row: dict, where: str, line: int) -> Portal:
                     row.get("encoding"), tuple(row.get("extra_hosts", ())), bool(row.get("verified", False)),
                     str(row.get("note", "")), line)
     if not allow_private:
-        private = sorted(h for h in portal.hosts if _is_private(h))
+        private = sorted(h for h in portal.hosts if is_private_host(h, resolve=False))
         if private:
             fail(f"{', '.join(private)} is a private or loopback address; set allow_private = true to crawl it")
     return portal

@@ -8,7 +8,6 @@ import sys
 import time
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import flows  # noqa: F401  (Prefect settings before Prefect is imported)
 from prefect import flow, task
@@ -28,7 +27,6 @@ from gkreports.publish import refresh_and_publish
 
 NIGHTLY_CRON = "30 2 * * *"  # 02:30 in Beijing: after the portals' own nightly publishing jobs
 NIGHTLY_TIMEZONE = "Asia/Shanghai"
-DEMO_PORT = 8765
 
 
 @dataclass
@@ -155,16 +153,16 @@ def serve(name: str = "nightly"):  # pragma: no cover - runs until stopped
 # ------------------------------------------------------------------ the command line
 
 def main(argv: list[str] | None = None, check: bool = True) -> int:
+    """`python -m flows.nightly`, with the options of `gkreports run`."""
+    from gkreports.cli import add_crawl_options
+    parser = argparse.ArgumentParser(prog="python -m flows.nightly", description=__doc__)
+    add_crawl_options(parser)
+    return run_command(parser.parse_args(argv), check)
+
+
+def run_command(args, check: bool = True) -> int:
+    """Run the flow as `gkreports crawl` / `run` were asked to (parsed options), print the summary, exit code."""
     from gkreports.summary import print_nightly
-    parser = argparse.ArgumentParser(prog="gkreports run", description=__doc__)
-    parser.add_argument("--registry", default=str(DEFAULT_REGISTRY))
-    parser.add_argument("--only", action="append", metavar="CODE", help="crawl only this region code (repeatable)")
-    parser.add_argument("--db", default=str(DEFAULT_DB))
-    parser.add_argument("--archive", default=str(DEFAULT_ARCHIVE))
-    parser.add_argument("--demo", action="store_true", help="serve the bundled demo portals on 127.0.0.1 and crawl them")
-    parser.add_argument("--demo-port", type=int, default=DEMO_PORT, help="the demo portals' port on 127.0.0.1")
-    parser.add_argument("--retry-failed", action="store_true", help="extract documents that failed before again")
-    args = parser.parse_args(argv)
     with ExitStack() as stack:
         registry, registry_text = args.registry, None
         if args.demo:

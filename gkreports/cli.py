@@ -53,6 +53,7 @@ def _extract(args) -> int:
 # the warehouse cannot be used (the reason on one line); 3 the warehouse stayed locked by another process for
 # $GKREPORTS_LOCK_WAIT seconds; 4 an internal error (a bug: one line, no traceback); 130 interrupted.
 EXIT_UNUSABLE, EXIT_BUSY, EXIT_INTERNAL, EXIT_INTERRUPTED = 2, 3, 4, 130
+DEMO_PORT = 8765  # the demo portals' port: fixed, so a second demo run finds its URLs again
 # A load holds the warehouse at most this long before letting readers and other writers in.
 HOLD_WAREHOUSE_S = 1.0
 
@@ -134,15 +135,8 @@ def _crawl(args) -> int:
 
 
 def _nightly(args, check: bool) -> int:
-    from flows.nightly import main as run_nightly
-    argv = ["--registry", args.registry, "--db", str(args.db), "--archive", args.archive]
-    for code in args.only or []:
-        argv += ["--only", code]
-    if args.demo:
-        argv.append("--demo")
-    if args.retry_failed:
-        argv.append("--retry-failed")
-    return run_nightly(argv, check=check)
+    from flows.nightly import run_command
+    return run_command(args, check=check)
 
 
 def _portals(args) -> int:
@@ -242,14 +236,20 @@ def _export(args) -> int:
     return 0
 
 
-def _crawl_options(p):
-    from crawler.archive import DEFAULT_ARCHIVE
+def add_registry_option(p):
     from crawler.registry import DEFAULT_REGISTRY
     p.add_argument("--registry", default=str(DEFAULT_REGISTRY), help="the portal registry (TOML)")
+
+
+def add_crawl_options(p):
+    """The options of `gkreports crawl` and `run` (and `python -m flows.nightly`)."""
+    from crawler.archive import DEFAULT_ARCHIVE
+    add_registry_option(p)
     p.add_argument("--only", action="append", metavar="CODE", help="only the portal of this region code (repeatable)")
     p.add_argument("--db", default=str(DEFAULT_DB))
     p.add_argument("--archive", default=str(DEFAULT_ARCHIVE), help="the raw archive folder")
     p.add_argument("--demo", action="store_true", help="serve the bundled demo portals on 127.0.0.1 and crawl those")
+    p.add_argument("--demo-port", type=int, default=DEMO_PORT, help=f"the demo portals' port (default {DEMO_PORT})")
     p.add_argument("--retry-failed", action="store_true", help="extract again documents that failed before")
 
 
@@ -269,13 +269,13 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--show", type=int, default=20, help="print up to N offending rows (0: none)")
     p.set_defaults(func=_check)
     p = sub.add_parser("portals", help="list the portal registry")
-    p.add_argument("--registry", default=str(Path(__file__).resolve().parent.parent / "data" / "portals.toml"))
+    add_registry_option(p)
     p.set_defaults(func=_portals)
     p = sub.add_parser("crawl", help="crawl the registered portals and load what they publish (a Prefect flow)")
-    _crawl_options(p)
+    add_crawl_options(p)
     p.set_defaults(func=_crawl)
     p = sub.add_parser("run", help="the nightly job: crawl → extract → load → check (a Prefect flow)")
-    _crawl_options(p)
+    add_crawl_options(p)
     p.add_argument("--folder", help="instead of crawling, extract → load → check the documents in a folder")
     p.set_defaults(func=_run)
     p = sub.add_parser("serve", help="serve the nightly deployment (cron, Asia/Shanghai) against a Prefect server")

@@ -20,10 +20,10 @@ import pandas as pd
 from extractors import MEDIA_TYPES, ExtractionError, Report, sniff
 from extractors.regions import lookup
 from extractors.template import all_template_cells
+from gkreports import DEFAULT_DB  # noqa: F401  (re-exported: the warehouse file)
 from gkreports.isolation import extract_limited
 
 SQL_DIR = Path(__file__).resolve().parent.parent / "sql"
-from gkreports import DEFAULT_DB  # noqa: E402  (re-exported: the warehouse file)
 
 FACT_TABLES = {"t2": "fact_active_disclosure", "t3": "fact_applications", "t4": "fact_review_litigation"}
 
