@@ -12,7 +12,7 @@ import io
 import os
 import xml.parsers.expat
 import zipfile
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 
 from extractors.model import ExtractionError
 
@@ -30,7 +30,8 @@ class Limits:
     max_doc_mb: float = 50.0  # GKREPORTS_MAX_DOC_MB: a DOC/WPS file, before LibreOffice converts it
     max_unzipped_mb: float = 100.0  # GKREPORTS_MAX_UNZIPPED_MB: all members of a DOCX, inflated
     max_zip_ratio: float = 100.0  # GKREPORTS_MAX_ZIP_RATIO: inflated / compressed size of one member over 1 MB
-    workers: int = 1  # GKREPORTS_EXTRACT_WORKERS: extracting processes kept running
+    workers: int = field(default_factory=lambda: os.cpu_count() or 1)  # GKREPORTS_EXTRACT_WORKERS: extracting
+    # processes kept running, documents read side by side (one per core by default)
 
     @classmethod
     def from_env(cls, environ=None) -> "Limits":

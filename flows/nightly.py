@@ -21,7 +21,8 @@ from crawler.fetch import Fetcher, FetchSettings
 from crawler.registry import DEFAULT_REGISTRY, Portal, RegistryError, load_registry, parse_registry
 from crawler.store import CrawlStore
 from gkreports.checks import CheckSummary, run_checks
-from gkreports.warehouse import DEFAULT_DB, LoadResult, connect, load_archived
+from flows.batches import Span, batch_size, dask_runner, extract_and_load, span
+from gkreports.warehouse import DEFAULT_DB, LoadResult, connect, plan
 from gkreports.portals import record_portals
 from gkreports.publish import refresh_and_publish
 
@@ -46,7 +47,8 @@ class NightlyResult:
     portals: list[PortalSummary]
     loads: list[LoadResult] = field(default_factory=list)
     checks: list[CheckSummary] = field(default_factory=list)
-    seconds: dict[str, float] = field(default_factory=dict)
+    seconds: dict[str, float] = field(default_factory=dict)  # each stage's wall time, as the flow saw it
+    spans: list[Span] = field(default_factory=list)  # when the run's own work ran (see flows.batches)
     requests: int = 0
     bytes: int = 0
     waited: float = 0.0
@@ -57,17 +59,10 @@ class NightlyResult:
 
 
 @task(cache_policy=NO_CACHE, task_run_name="crawl {portal.region_code} {portal.region_name}")
-def crawl_task(portal: Portal, run_id: int) -> PortalSummary:
+def crawl_task(portal: Portal, run_id: int) -> tuple[PortalSummary, Span]:
     ctx = _RUNS[run_id]
-    return crawl_portal(portal, ctx.fetcher, ctx.archive, ctx.store, ctx.run_id)
-
-
-@task(cache_policy=NO_CACHE)
-def load_task(run_id: int, documents: list[tuple], retry_failed: bool) -> list[LoadResult]:
-    ctx = _RUNS[run_id]
-    with stage_progress("extracting and loading", len(documents)) as advance:
-        return load_archived(ctx.store.con, documents, ctx.archive.get, retry_failed=retry_failed,
-                             progress=lambda r: advance(f"{r.status} {r.source.rsplit('/', 1)[-1][:40]}"))
+    start = time.time()
+    return crawl_portal(portal, ctx.fetcher, ctx.archive, ctx.store, ctx.run_id), Span("crawl", start, time.time())
 
 
 @contextmanager
@@ -84,8 +79,9 @@ def stage_progress(label: str, total: int):
 
 
 @task(cache_policy=NO_CACHE)
-def check_task(run_id: int) -> list[CheckSummary]:
-    return run_checks(_RUNS[run_id].store.con)[1]
+def check_task(run_id: int) -> tuple[list[CheckSummary], Span]:
+    start = time.time()
+    return run_checks(_RUNS[run_id].store.con)[1], Span("check", start, time.time())
 
 
 def select(portals: list[Portal], only: list[str] | None) -> list[Portal]:
@@ -102,34 +98,50 @@ def select(portals: list[Portal], only: list[str] | None) -> list[Portal]:
 @flow(name="nightly-crawl", task_runner=ThreadPoolTaskRunner(max_workers=8), log_prints=False)
 def nightly(registry: str = str(DEFAULT_REGISTRY), db: str = str(DEFAULT_DB), archive: str = str(DEFAULT_ARCHIVE),
             only: list[str] | None = None, check: bool = True, retry_failed: bool = False,
-            registry_text: str | None = None, settings: dict | None = None) -> NightlyResult:
-    """Crawl the registry's portals concurrently, load what they hold, run the checks."""
-    portals = select(parse_registry(registry_text, registry) if registry_text else load_registry(registry), only)
-    con = connect(db)
-    record_portals(con, portals)  # coverage expects a report from every registered portal
-    fetcher = Fetcher(FetchSettings(**(settings or {})))
-    store = CrawlStore(con)
-    run_id = store.start_run(registry, len(portals))
-    _RUNS[run_id] = RunContext(fetcher, RawArchive(archive), store, run_id)
+            registry_text: str | None = None, settings: dict | None = None, dask: str | None = None,
+            batch: int | None = None) -> NightlyResult:
+    """Crawl the registry's portals concurrently, extract what they hold in batches (on this machine's worker
+    processes, or on the Dask cluster at `dask`), load it, run the checks."""
+    spans: list[Span] = []
+    with span(spans, "setup"):
+        portals = select(parse_registry(registry_text, registry) if registry_text else load_registry(registry), only)
+        con = connect(db)
+        record_portals(con, portals)  # coverage expects a report from every registered portal
+        fetcher = Fetcher(FetchSettings(**(settings or {})))
+        store = CrawlStore(con)
+        run_id = store.start_run(registry, len(portals))
+        _RUNS[run_id] = RunContext(fetcher, RawArchive(archive), store, run_id)
     try:
         t0 = time.monotonic()
         futures = [crawl_task.submit(p, run_id) for p in portals]
         with stage_progress("crawling portals", len(futures)) as advance:
             for future in as_completed(futures):
-                summary = future.result()
+                summary, _ = future.result()
                 advance(f"{summary.region_code} {summary.region_name}: {summary.documents} documents")
-        summaries = [f.result() for f in futures]  # registry order
+        summaries = []
+        for future in futures:  # registry order
+            summary, crawl_span = future.result()
+            summaries.append(summary)
+            spans.append(crawl_span)
         t1 = time.monotonic()
-        documents = [(d.url, d.sha256, {src: sha for src, (_, sha) in d.images.items()})
-                     for s in summaries for d in s.found_documents]
-        loads = load_task(run_id, documents, retry_failed)
+        with span(spans, "plan"):
+            documents = [(d.url, d.sha256, {src: sha for src, (_, sha) in d.images.items()})
+                         for s in summaries for d in s.found_documents]
+            jobs, loads = plan(con, documents, retry_failed)
+        with stage_progress("extracting and loading", len(jobs)) as advance, dask_runner(dask) as runner:
+            loads += extract_and_load(jobs, _RUNS[run_id].archive.get, con, batch or batch_size(), runner, spans,
+                                      lambda r: advance(f"{r.status} {r.source.rsplit('/', 1)[-1][:40]}"))
         t2 = time.monotonic()
-        checks = check_task(run_id) if check else []
+        checks = []
+        if check:
+            checks, check_span = check_task(run_id)
+            spans.append(check_span)
         t3 = time.monotonic()
-        store.finish_run(run_id)
-        refresh_and_publish(con, db, archive)  # narrative signatures, then the readers' copy
-        return NightlyResult(summaries, loads, checks, {"crawl": t1 - t0, "load": t2 - t1, "check": t3 - t2},
-                             fetcher.requests, fetcher.bytes, fetcher.waited)
+        with span(spans, "publish"):
+            store.finish_run(run_id)
+            refresh_and_publish(con, db, archive)  # narrative signatures, then the readers' copy
+        return NightlyResult(summaries, loads, checks, {"crawl": t1 - t0, "extract+load": t2 - t1, "check": t3 - t2},
+                             spans, fetcher.requests, fetcher.bytes, fetcher.waited)
     finally:
         _RUNS.pop(run_id, None)
         fetcher.close()
@@ -181,7 +193,8 @@ def run_command(args, check: bool = True) -> int:
         except RegistryError as err:
             print(f"gkreports: {err}", file=sys.stderr)
             return 2
-        result = nightly(registry, args.db, args.archive, args.only, check, args.retry_failed, registry_text)
+        result = nightly(registry, args.db, args.archive, args.only, check, args.retry_failed, registry_text,
+                         dask=args.dask, batch=args.batch)
     print_nightly(result, args.db)
     return 0 if result.anything_done else 1
 

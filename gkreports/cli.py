@@ -126,7 +126,8 @@ def _check(args) -> int:
 def _run(args) -> int:
     if args.folder:
         from flows.pipeline import main as run_pipeline
-        return run_pipeline([str(args.folder), "--db", str(args.db)])
+        return run_pipeline([str(args.folder), "--db", str(args.db), *(["--dask", args.dask] if args.dask else []),
+                             *(["--batch", str(args.batch)] if args.batch else [])])
     return _nightly(args, check=True)
 
 
@@ -251,6 +252,18 @@ def add_crawl_options(p):
     p.add_argument("--demo", action="store_true", help="serve the bundled demo portals on 127.0.0.1 and crawl those")
     p.add_argument("--demo-port", type=int, default=DEMO_PORT, help=f"the demo portals' port (default {DEMO_PORT})")
     p.add_argument("--retry-failed", action="store_true", help="extract again documents that failed before")
+    add_scale_options(p)
+
+
+def add_scale_options(p):
+    """Where extraction runs, and in what batches (`run`, `crawl`, and `run --folder`)."""
+    p.add_argument("--dask", metavar="ADDRESS", default=None,
+                   help="extract on the Dask cluster whose scheduler is at ADDRESS (tcp://host:8786), or on a local "
+                        "cluster of N worker processes (local:N); default $GKREPORTS_DASK, else this machine's "
+                        "extracting processes")
+    p.add_argument("--batch", type=int, default=None, metavar="N",
+                   help="documents per extraction task and per load transaction (default $GKREPORTS_BATCH_SIZE, "
+                        "else 50)")
 
 
 def main(argv: list[str] | None = None) -> int:

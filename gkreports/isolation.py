@@ -17,6 +17,7 @@ import resource
 import signal
 import threading
 import time
+from concurrent.futures import CancelledError, ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
@@ -26,7 +27,7 @@ from pebble import ProcessExpired, ProcessPool
 from extractors import ExtractionError, Report, extract
 from extractors.limits import ENV, MB, Limits, use_limits
 
-__all__ = ["Limits", "Measured", "extract_limited", "run_limited", "shutdown"]
+__all__ = ["Limits", "Measured", "extract_limited", "run_limited", "run_many", "shutdown"]
 
 # How much longer than its own limit the parent waits for a worker before giving up on the pool itself.
 _GRACE_S = 30.0
@@ -135,10 +136,11 @@ def _extract_in_worker(data: bytes, name: str | None, images, limits: Limits):
 _lock = threading.Lock()
 _pool: ProcessPool | None = None
 _pool_key: tuple | None = None
+_generation = 0  # counts pools started: a document caught in a pool another document had replaced is run again
 
 
-def _get_pool(limits: Limits) -> ProcessPool:
-    global _pool, _pool_key
+def _get_pool(limits: Limits) -> tuple[ProcessPool, int]:
+    global _pool, _pool_key, _generation
     key = (limits.memory_mb, limits.workers)
     with _lock:
         if _pool is not None and (_pool_key != key or not _pool.active):
@@ -149,7 +151,8 @@ def _get_pool(limits: Limits) -> ProcessPool:
             _pool = ProcessPool(max_workers=limits.workers, max_tasks=_TASKS_PER_WORKER, initializer=_start_worker,
                                 initargs=(limits,), context=multiprocessing.get_context("spawn"))
             _pool_key = key
-        return _pool
+            _generation += 1
+        return _pool, _generation
 
 
 def _stop(pool: ProcessPool) -> None:
@@ -183,24 +186,61 @@ def run_limited(data: bytes, name: str | None = None, images: dict | None = None
     """Extract in a worker under `limits` (the environment's when None): the report or the ExtractionError, and
     what it cost. An extractor bug is raised as it was raised in the worker."""
     limits = limits or Limits.from_env()
-    pool = _get_pool(limits)
     started = time.perf_counter()
-    future = pool.schedule(_extract_in_worker, args=(data, name, images, limits), timeout=limits.seconds)
-    try:
-        outcome, _, peak, replace = _wait(future, pool, limits)
-    except FutureTimeout:
-        outcome, peak, replace = ExtractionError(
-            "timeout", f"reading it took longer than the {limits.seconds:g} s limit ({ENV['seconds']}); "
-                       "it was stopped", name), None, False
-    except ProcessExpired as err:
-        outcome, peak, replace = _died(err, name, limits), None, False
-    except BrokenProcessPool as err:  # the workers could not start (a limit too small to import the readers?)
-        _restart(pool)
-        outcome, peak, replace = ExtractionError("extractor_error", f"no extracting process could be started: "
-                                                                      f"{err}", name), None, False
+    pool, generation = _get_pool(limits)
+    outcome, peak, replace = _attempt(pool, data, name, images, limits)
+    if isinstance(outcome, _Displaced) and generation != _generation:
+        # Another document had this pool replaced (its worker ran out of memory) while this one was in it: the
+        # failure is not this document's, so it runs once more in the new pool.
+        pool, generation = _get_pool(limits)
+        outcome, peak, replace = _attempt(pool, data, name, images, limits)
+    if isinstance(outcome, _Displaced):
+        outcome = outcome.error
     if replace:
         _restart(pool)
     return outcome, Measured(time.perf_counter() - started, peak)
+
+
+class _Displaced:
+    """A document whose worker went away (killed, or its pool stopped), with the error it would be recorded as."""
+
+    def __init__(self, error: ExtractionError):
+        self.error = error
+
+
+def _attempt(pool: ProcessPool, data: bytes, name, images, limits: Limits):
+    future = pool.schedule(_extract_in_worker, args=(data, name, images, limits), timeout=limits.seconds)
+    try:
+        outcome, _, peak, replace = _wait(future, pool, limits)
+        return outcome, peak, replace
+    except FutureTimeout:
+        return ExtractionError("timeout", f"reading it took longer than the {limits.seconds:g} s limit "
+                                          f"({ENV['seconds']}); it was stopped", name), None, False
+    except ProcessExpired as err:
+        return _Displaced(_died(err, name, limits)), None, False
+    except CancelledError:
+        return _Displaced(ExtractionError("extractor_error", "its extracting process was stopped", name)), None, False
+    except BrokenProcessPool as err:  # the workers could not start (a limit too small to import the readers?)
+        _restart(pool)
+        return _Displaced(ExtractionError("extractor_error", f"no extracting process could be started: {err}",
+                                          name)), None, False
+
+
+def run_many(jobs: list[tuple[bytes, str | None, dict | None]],
+             limits: Limits | None = None) -> list[tuple[Report | ExtractionError | Exception, Measured]]:
+    """`run_limited` over (data, name, images) jobs, `limits.workers` at a time, in the jobs' order. An extractor
+    bug comes back as the exception it raised, in its place, so that one document cannot stop the others."""
+    limits = limits or Limits.from_env()
+
+    def one(job):
+        try:
+            return run_limited(*job, limits=limits)
+        except Exception as err:  # noqa: BLE001 - the caller records it against its document
+            return err, Measured(0.0, None)
+    if limits.workers == 1 or len(jobs) <= 1:
+        return [one(job) for job in jobs]
+    with ThreadPoolExecutor(max_workers=limits.workers, thread_name_prefix="extract") as threads:
+        return list(threads.map(one, jobs))
 
 
 def _wait(future, pool: ProcessPool, limits: Limits):

@@ -73,89 +73,70 @@ def _now() -> datetime:
     return datetime.now().replace(microsecond=0)
 
 
-def _record_failure(con, doc_id: str, source: str, size: int, media_type: str | None, reason: str, message: str):
-    same = con.execute("SELECT 1 FROM documents WHERE document_id = ? AND error_reason = ? AND error = ?",
-                       [doc_id, reason, message]).fetchall()
-    if same:  # failing again the same way changes nothing
-        return
-    con.execute("DELETE FROM documents WHERE document_id = ?", [doc_id])
-    con.execute(
-        "INSERT INTO documents (document_id, source, media_type, size_bytes, status, error_reason, error, loaded_at)"
-        " VALUES (?, ?, ?, ?, 'failed', ?, ?, ?)", [doc_id, source, media_type, size, reason, message, _now()])
+@dataclass
+class Extracted:
+    """What extraction made of one document's bytes: its report, or why there is none. It travels from the
+    extracting processes (or Dask workers) to the one writer, so it holds plain data only."""
+    source: str
+    document_id: str
+    size: int
+    media_type: str | None
+    report: Report | None = None
+    reason: str | None = None  # a failure's stable code
+    message: str | None = None
+    recorded: bool = True  # False: the bytes could not be read, so there is no document to list
+
+    @property
+    def failure(self) -> str:
+        return f"{self.reason}: {self.message}"
 
 
-def _upsert_region(con, code: str | None):
-    while code:
-        region = lookup(code)
-        if region is None:
-            return
-        con.execute("INSERT INTO regions VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
-                    [region.code, region.name, region.level, region.parent_code])
-        code = region.parent_code
+def extracted(data: bytes, source: str, outcome: Report | ExtractionError) -> Extracted:
+    """The outcome of extracting `data` as the writer takes it (a report without publisher or year is a failure)."""
+    doc_id, size = document_id(data), len(data)
+    if isinstance(outcome, Report) and outcome.template != "pre2019" and (outcome.publisher is None
+                                                                           or outcome.year is None):
+        outcome = ExtractionError("metadata_missing", "the report's publisher or year could not be read from its "
+                                  "title or text", source)
+    if isinstance(outcome, Report):
+        return Extracted(source, doc_id, size, outcome.media_type, report=outcome)
+    return Extracted(source, doc_id, size, MEDIA_TYPES.get(sniff(data)), reason=outcome.reason,
+                     message=outcome.message)
 
 
-def _loc(cell, key):
-    v = cell.source.get(key)
-    return int(v) if v is not None else None
+def _bug(err: Exception, source: str) -> ExtractionError:
+    """An extractor bug must not stop the batch: it is recorded like any failure."""
+    return ExtractionError("extractor_error", f"{type(err).__name__}: {err}", source)
 
 
-def _insert_report(con, doc_id: str, source: str, size: int, report: Report) -> str | None:
-    """Insert a read report; returns the id of the document it replaced, if any. Caller holds the transaction."""
-    now = _now()
-    published = report.published if report.published and len(report.published) == 10 else None
-    con.execute("DELETE FROM documents WHERE document_id = ?", [doc_id])  # a former failure of the same bytes
-    con.execute(
-        "INSERT INTO documents (document_id, source, media_type, size_bytes, title, publisher, region_code, year,"
-        " template, published, status, missing_cells, notes, loaded_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-        [doc_id, source, report.media_type, size, report.title, report.publisher, report.region_code, report.year,
-         report.template, published, report.status, report.missing, report.notes, now])
-    _upsert_region(con, report.region_code)
-    if report.template == "pre2019" or not report.cells:
-        return None
-    _insert_document_facts(con, doc_id, report)
-    key = f"{report.region_code or ''}|{report.publisher}|{report.year}"
-    old = con.execute("SELECT r.document_id, d.source, coalesce(len(d.missing_cells), 0) FROM reports r"
-                      " JOIN documents d USING (document_id) WHERE r.report_key = ?", [key]).fetchone()
-    replaced = None
-    if old and old[0] != doc_id and old[1] != source and len(report.missing) > old[2]:
-        # Another document of the same report (an article and its attachment) that reads fewer cells: the
-        # report stays with the more complete one; this one is kept, its cells in document_facts.
-        con.execute("UPDATE documents SET status = 'alternate' WHERE document_id = ?", [doc_id])
-        return None
-    if old and old[0] != doc_id:
-        replaced = old[0]
-        for table in FACT_TABLES.values():
-            con.execute(f"DELETE FROM {table} WHERE document_id = ?", [replaced])
-        con.execute("DELETE FROM narrative_facts WHERE document_id = ?", [replaced])
-        con.execute("UPDATE documents SET status = 'superseded' WHERE document_id = ?", [replaced])
-    con.execute("DELETE FROM reports WHERE report_key = ?", [key])
-    con.execute("INSERT INTO reports VALUES (?, ?, ?, ?, ?, ?, ?)",
-                [key, report.region_code, report.publisher, report.year, report.template, doc_id, now])
-    for table_name, fact_table in FACT_TABLES.items():
-        rows = [{"document_id": doc_id, "region_code": report.region_code, "publisher": report.publisher,
-                 "year": report.year, "template": report.template, "table_name": c.table, "row_name": c.row,
-                 "column_name": c.column, "value": c.value, "raw": c.raw, "semantic": c.semantic, "reads": c.reads,
-                 "source_page": _loc(c, "page"), "source_line": _loc(c, "line"), "source_table": _loc(c, "table"),
-                 "source_row": _loc(c, "row"), "source_column": _loc(c, "col")}
-                for c in report.cells if c.table == table_name]
-        if rows:
-            _insert_rows(con, fact_table, rows)
-    for fact in report.narrative:
-        con.execute("INSERT INTO narrative_facts VALUES (?,?,?,?,?,?,?,?,?)",
-                    [doc_id, report.region_code, report.publisher, report.year, fact.fact, fact.value, fact.text,
-                     fact.source.get("page"), fact.source.get("line")])
-    return replaced
+@dataclass(frozen=True)
+class Job:
+    """One document to extract: where it came from, and the keys `read` takes for its bytes and its pictures."""
+    source: str  # URL or path, as the warehouse records it
+    key: str  # sha256 in the raw archive, or a file path
+    images: tuple[tuple[str, str], ...] = ()  # an image-only article's pictures: (img src, key)
 
 
-def _insert_document_facts(con, doc_id: str, report: Report):
-    """Every cell the document gave, whether or not it becomes the current report."""
-    con.execute("DELETE FROM document_facts WHERE document_id = ?", [doc_id])
-    rows = [{"document_id": doc_id, "table_name": c.table, "row_name": c.row, "column_name": c.column,
-             "value": None if c.value is None else float(c.value), "raw": c.raw, "semantic": c.semantic,
-             "reads": c.reads}
-            for c in report.cells]
-    if rows:
-        _insert_rows(con, "document_facts", rows)
+def extract_jobs(jobs: list[Job], read, limits=None) -> list[Extracted]:
+    """Extract documents side by side in the limited worker processes (gkreports.isolation), in the jobs' order.
+    `read(key)` gives bytes; a document whose bytes cannot be read comes back unrecorded, with the reason."""
+    from gkreports.isolation import run_many
+    inputs, unreadable = [], {}
+    for i, job in enumerate(jobs):
+        try:
+            data = read(job.key)
+            images = {src: read(key) for src, key in job.images} or None
+        except OSError as err:
+            unreadable[i] = Extracted(job.source, job.key, 0, None, reason="archive_missing",
+                                      message=str(err.strerror or err), recorded=False)
+            continue
+        inputs.append((i, data, job.source, images))
+    out: list[Extracted | None] = [unreadable.get(i) for i in range(len(jobs))]
+    outcomes = run_many([(data, source, images) for _, data, source, images in inputs], limits)
+    for (i, data, source, _), (outcome, _) in zip(inputs, outcomes):
+        out[i] = extracted(data, source, outcome if isinstance(outcome, (Report, ExtractionError))
+                           else _bug(outcome, source))
+    return out
 
 
 def load_document(con, data: bytes, source: str, images: dict[str, bytes] | None = None) -> LoadResult:
@@ -166,57 +147,235 @@ def load_document(con, data: bytes, source: str, images: dict[str, bytes] | None
     if seen and seen[0] != "failed":
         return LoadResult(source, doc_id, "unchanged", "already loaded")
     try:
-        report = extract_limited(data, source, images=images)  # under the time and memory limits
-        if report.template != "pre2019" and (report.publisher is None or report.year is None):
-            raise ExtractionError("metadata_missing", "the report's publisher or year could not be read "
-                                  "from its title or text", source)
+        outcome = extract_limited(data, source, images=images)  # under the time and memory limits
     except ExtractionError as err:
-        _record_failure(con, doc_id, source, len(data), MEDIA_TYPES.get(sniff(data)), err.reason, err.message)
-        return LoadResult(source, doc_id, "failed", f"{err.reason}: {err.message}")
-    except Exception as err:  # an extractor bug must not stop the batch; it is recorded like any failure
-        _record_failure(con, doc_id, source, len(data), MEDIA_TYPES.get(sniff(data)), "extractor_error",
-                        f"{type(err).__name__}: {err}")
-        return LoadResult(source, doc_id, "failed", f"extractor_error: {type(err).__name__}: {err}")
+        outcome = err
+    except Exception as err:
+        outcome = _bug(err, source)
+    return write_batch(con, [extracted(data, source, outcome)])[0]
+
+
+# ------------------------------------------------------------------ the writer
+
+def _region_rows(codes) -> list[dict]:
+    """Each region and the regions above it, once."""
+    rows, seen = [], set()
+    for code in codes:
+        while code and code not in seen:
+            seen.add(code)
+            region = lookup(code)
+            if region is None:
+                break
+            rows.append({"region_code": region.code, "name": region.name, "level": region.level,
+                         "parent_code": region.parent_code})
+            code = region.parent_code
+    return rows
+
+
+_CELL_COLUMNS = ("document_id", "table_name", "row_name", "column_name", "value", "raw", "semantic", "reads",
+                 "source_page", "source_line", "source_table", "source_row", "source_column")
+
+
+def _cell_columns(items: list[Extracted]) -> dict[str, list]:
+    """Every cell of the batch's reports, column by column (one DataFrame for DuckDB to scan)."""
+    cols: dict[str, list] = {name: [] for name in _CELL_COLUMNS}
+    for item in items:
+        for c in item.report.cells:
+            cols["document_id"].append(item.document_id)
+            cols["table_name"].append(c.table)
+            cols["row_name"].append(c.row)
+            cols["column_name"].append(c.column)
+            cols["value"].append(None if c.value is None else float(c.value))
+            cols["raw"].append(c.raw)
+            cols["semantic"].append(c.semantic)
+            cols["reads"].append(c.reads)
+            for key in ("page", "line", "table", "row", "col"):
+                v = c.source.get(key)
+                cols["source_column" if key == "col" else f"source_{key}"].append(None if v is None else int(v))
+    return cols
+
+
+def write_batch(con, items: list[Extracted]) -> list[LoadResult]:
+    """Write a batch of extracted documents in one transaction, as loading them one after another in this order
+    would: a report's current document, `alternate` and `superseded` are decided document by document, against
+    the warehouse and the batch's earlier documents; rows go in as a few bulk inserts."""
+    given, items, ids = items, [], set()
+    for item in given:  # the same bytes twice in a batch: the second finds them loaded, as one by one would
+        if item.recorded and item.document_id not in ids:
+            ids.add(item.document_id)
+            items.append(item)
+    results: dict[str, LoadResult] = {}
+    now = _now()
+    reported = [i for i in items if i.report is not None]
+    failed = [i for i in items if i.report is None]
+    # Failing again the same way changes nothing (not even loaded_at).
+    before = {row[0]: (row[1], row[2]) for row in con.execute(
+        "SELECT document_id, error_reason, error FROM documents WHERE status = 'failed'"
+        " AND document_id IN (SELECT unnest(?))", [[i.document_id for i in failed]]).fetchall()} if failed else {}
+    documents, status = [], {}
+    for item in failed:
+        results[item.document_id] = LoadResult(item.source, item.document_id, "failed", item.failure)
+        if before.get(item.document_id) != (item.reason, item.message):
+            documents.append(_document_row(item, now, status="failed", error_reason=item.reason, error=item.message))
+    # The report each document belongs to, decided in order.
+    keyed = [i for i in reported if i.report.template != "pre2019" and i.report.cells]
+    keyed_ids = {i.document_id for i in keyed}
+    keys = sorted({_report_key(i.report) for i in keyed})
+    current = {row[0]: (row[1], row[2], row[3]) for row in con.execute(
+        "SELECT r.report_key, r.document_id, d.source, coalesce(len(d.missing_cells), 0) FROM reports r"
+        " JOIN documents d USING (document_id) WHERE r.report_key IN (SELECT unnest(?))", [keys]).fetchall()
+    } if keys else {}
+    superseded, changed = [], {}
+    for item in reported:
+        report = item.report
+        status[item.document_id] = report.status
+        replaced = None
+        if item.document_id in keyed_ids:
+            key = _report_key(report)
+            old = current.get(key)
+            if old and old[0] != item.document_id and old[1] != item.source and len(report.missing) > old[2]:
+                # Another document of the same report (an article and its attachment) that reads fewer cells: the
+                # report stays with the more complete one; this one is kept, its cells in document_facts.
+                status[item.document_id] = "alternate"
+            else:
+                if old and old[0] != item.document_id:
+                    replaced = old[0]
+                    superseded.append(replaced)
+                current[key] = (item.document_id, item.source, len(report.missing))
+                changed[key] = item
+        message = f"{report.publisher} {report.year}: {len(report.cells)} cells"
+        if report.missing:
+            message += f", {len(report.missing)} missing"
+        if status[item.document_id] == "alternate":
+            message += "; another document of this report reads more cells and stays current"
+        results[item.document_id] = LoadResult(item.source, item.document_id, status[item.document_id], message,
+                                               replaced)
+    for doc_id in superseded:
+        status[doc_id] = "superseded"  # within the batch (an earlier document's rows are written below as such)
+    for item in reported:
+        r = item.report
+        documents.append(_document_row(
+            item, now, title=r.title, publisher=r.publisher, region_code=r.region_code, year=r.year,
+            template=r.template, published=r.published if r.published and len(r.published) == 10 else None,
+            status=status[item.document_id], missing_cells=r.missing, notes=r.notes))
+    facts_of = list(changed.values())
+    narrative = [{"document_id": i.document_id, "region_code": i.report.region_code, "publisher": i.report.publisher,
+                  "year": i.report.year, "fact": f.fact, "value": f.value, "text": f.text,
+                  "source_page": f.source.get("page"), "source_line": f.source.get("line")}
+                 for i in facts_of for f in i.report.narrative]
+    reports = [{"report_key": key, "region_code": i.report.region_code, "publisher": i.report.publisher,
+                "year": i.report.year, "template": i.report.template, "document_id": i.document_id, "loaded_at": now}
+               for key, i in changed.items()]
+    heads = [{"document_id": i.document_id, "region_code": i.report.region_code, "publisher": i.report.publisher,
+              "year": i.report.year, "template": i.report.template} for i in facts_of]
+    cells = _cell_columns(keyed)
+    in_db = [d for d in superseded if d not in results]
     con.execute("BEGIN TRANSACTION")
     try:
-        replaced = _insert_report(con, doc_id, source, len(data), report)
+        _insert_batch(con, documents, in_db, keyed, cells, heads, reports, narrative,
+                      _region_rows(i.report.region_code for i in reported))
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")
         raise
-    message = f"{report.publisher} {report.year}: {len(report.cells)} cells"
-    if report.missing:
-        message += f", {len(report.missing)} missing"
-    status = con.execute("SELECT status FROM documents WHERE document_id = ?", [doc_id]).fetchone()[0]
-    if status == "alternate":
-        message += "; another document of this report reads more cells and stays current"
-    return LoadResult(source, doc_id, status, message, replaced)
+    first = {}
+    for item in items:
+        first.setdefault(item.document_id, item)
+    return [LoadResult(i.source, i.document_id, "failed", i.failure) if not i.recorded
+            else results[i.document_id] if first[i.document_id] is i
+            else LoadResult(i.source, i.document_id, "unchanged", "already loaded") for i in given]
 
 
-def load_archived(con, documents: list[tuple], read, retry_failed: bool = False,
-                  progress=None) -> list[LoadResult]:
-    """Load crawled documents given as (URL, sha256) or (URL, sha256, {img src: sha256}) in crawl order, reading
-    bytes with `read(sha256)`; an image-only article is extracted together with its archived pictures.
-    Bytes already loaded (under any URL) are not extracted again; nor are bytes that failed before, unless
-    `retry_failed` (after installing a converter, say): unchanged bytes would fail the same way."""
-    results, done = [], set()
+_DOCUMENT_COLUMNS = ("document_id", "source", "media_type", "size_bytes", "title", "publisher", "region_code", "year",
+                     "template", "published", "status", "error_reason", "error", "missing_cells", "notes", "loaded_at")
+
+
+def _document_row(item: Extracted, now: datetime, **values) -> dict:
+    """A row of `documents` with every column present (a DataFrame fills absent keys with NaN, not NULL)."""
+    row = dict.fromkeys(_DOCUMENT_COLUMNS)
+    row.update(document_id=item.document_id, source=item.source, media_type=item.media_type, size_bytes=item.size,
+               loaded_at=now, **values)
+    return row
+
+
+def _report_key(report: Report) -> str:
+    return f"{report.region_code or ''}|{report.publisher}|{report.year}"
+
+
+def _insert_batch(con, documents, superseded_in_db, keyed, cells, heads, reports, narrative, regions):
+    """The batch's rows, inside the caller's transaction."""
+    replaced_docs = [d["document_id"] for d in documents]  # a former failure of the same bytes
+    if replaced_docs:
+        con.execute("DELETE FROM documents WHERE document_id IN (SELECT unnest(?))", [replaced_docs])
+        _insert_rows(con, "documents", documents)
+    if regions:
+        incoming = pd.DataFrame(regions)  # noqa: F841  (DuckDB's replacement scan)
+        con.execute("INSERT OR IGNORE INTO regions BY NAME SELECT * FROM incoming")
+    if superseded_in_db:
+        for table in (*FACT_TABLES.values(), "narrative_facts"):
+            con.execute(f"DELETE FROM {table} WHERE document_id IN (SELECT unnest(?))", [superseded_in_db])
+        con.execute("UPDATE documents SET status = 'superseded' WHERE document_id IN (SELECT unnest(?))",
+                    [superseded_in_db])
+    if not keyed:
+        return
+    batch_cells = pd.DataFrame(cells)  # noqa: F841
+    con.execute("DELETE FROM document_facts WHERE document_id IN (SELECT unnest(?))",
+                [[i.document_id for i in keyed]])
+    con.execute("INSERT INTO document_facts BY NAME SELECT document_id, table_name, row_name, column_name, value,"
+                " raw, semantic, reads FROM batch_cells")
+    if reports:
+        con.execute("DELETE FROM reports WHERE report_key IN (SELECT unnest(?))", [[r["report_key"] for r in reports]])
+        _insert_rows(con, "reports", reports)
+    if heads:
+        batch_heads = pd.DataFrame(heads)  # noqa: F841  the documents that are now their report's current one
+        for table_name, fact_table in FACT_TABLES.items():
+            con.execute(f"INSERT INTO {fact_table} BY NAME SELECT c.* EXCLUDE (table_name), h.region_code,"
+                        f" h.publisher, h.year, h.template, c.table_name FROM batch_cells c JOIN batch_heads h"
+                        f" USING (document_id) WHERE c.table_name = '{table_name}'")
+    if narrative:
+        _insert_rows(con, "narrative_facts", narrative)
+
+
+def plan(con, documents: list[tuple], retry_failed: bool = False) -> tuple[list[Job], list[LoadResult]]:
+    """The crawled documents (URL, sha256) or (URL, sha256, {img src: sha256}), in crawl order, split into those
+    to extract and those left alone: bytes already loaded under any URL, and bytes that failed before unless
+    `retry_failed` (after installing a converter, say): unchanged bytes would fail the same way. One query."""
+    shas = list(dict.fromkeys(sha for _, sha, *_ in documents))
+    seen = dict(con.execute("SELECT document_id, status FROM documents WHERE document_id IN (SELECT unnest(?))",
+                            [shas]).fetchall()) if shas else {}
+    jobs, unchanged, done = [], [], set()
     for url, sha, *rest in documents:
         if sha in done:
             continue
         done.add(sha)
-        seen = con.execute("SELECT status FROM documents WHERE document_id = ?", [sha]).fetchone()
-        if seen and (seen[0] != "failed" or not retry_failed):
-            result = LoadResult(url, sha, "unchanged", "already loaded" if seen[0] != "failed"
-                                else "failed before with the same bytes (retry with --retry-failed)")
+        status = seen.get(sha)
+        if status is not None and (status != "failed" or not retry_failed):
+            unchanged.append(LoadResult(url, sha, "unchanged", "already loaded" if status != "failed"
+                                        else "failed before with the same bytes (retry with --retry-failed)"))
         else:
-            try:
-                images = {src: read(image_sha) for src, image_sha in (rest[0] if rest else {}).items()}
-                result = load_document(con, read(sha), url, images=images or None)
-            except OSError as err:
-                result = LoadResult(url, sha, "failed", f"archive_missing: {err.strerror or err}")
-        results.append(result)
+            jobs.append(Job(url, sha, tuple(sorted((rest[0] if rest else {}).items()))))
+    return jobs, unchanged
+
+
+def batches(jobs: list, size: int) -> list[list]:
+    return [jobs[i:i + size] for i in range(0, len(jobs), max(1, size))]
+
+
+def load_archived(con, documents: list[tuple], read, retry_failed: bool = False, progress=None,
+                  batch_size: int = 50) -> list[LoadResult]:
+    """Load crawled documents given as (URL, sha256) or (URL, sha256, {img src: sha256}) in crawl order, reading
+    bytes with `read(sha256)`; an image-only article is extracted together with its archived pictures. Documents
+    are extracted `batch_size` at a time in the worker processes, and each batch written in one transaction.
+    See `plan` for what is not extracted again."""
+    jobs, results = plan(con, documents, retry_failed)
+    for result in results:
         if progress:
             progress(result)
+    for batch in batches(jobs, batch_size):
+        for result in write_batch(con, extract_jobs(batch, read)):
+            results.append(result)
+            if progress:
+                progress(result)
     return results
 
 

@@ -38,7 +38,8 @@ def die():
 def hook(name, before=None, after=None):
     original = getattr(warehouse, name)
     def hooked(*a, **kw):
-        source = a[1] if name == "extract_limited" else a[2]
+        source = (a[1] if name == "extract_limited" else " ".join(d["source"] for d in a[1]) if name == "_insert_batch"
+                  else a[2])
         if before and source.endswith(target):
             before()
         result = original(*a, **kw)
@@ -50,7 +51,7 @@ def hook(name, before=None, after=None):
 if point == "extraction":  # the worker is reading the document when the loader dies
     hook("extract_limited", before=lambda: threading.Timer(0.1, die).start())
 elif point == "transaction":  # the report's rows are written, COMMIT not yet
-    hook("_insert_report", after=die)
+    hook("_insert_batch", after=die)
 elif point == "between":  # one document loaded, the next not begun
     hook("load_document", after=die)
 from gkreports.cli import main

@@ -11,9 +11,9 @@ def test_flow_loads_the_samples_and_runs_the_checks(tmp_path, prefect_harness):
     db = tmp_path / "warehouse.duckdb"
     out = build_warehouse(SAMPLES, db)
     again = build_warehouse(SAMPLES, db)
-    assert sorted(r.status for r in out["loads"]) == ["ok"] * 6
-    assert [r.status for r in again["loads"]] == ["unchanged"] * 6
-    checks = {s.id: s for s in out["checks"]}
+    assert sorted(r.status for r in out.loads) == ["ok"] * 6
+    assert [r.status for r in again.loads] == ["unchanged"] * 6
+    checks = {s.id: s for s in out.checks}
     assert all(checks[c].rows == 0 for c in ("T3-1", "T3-2", "T3-3", "T4-1", "T2-1", "X-1"))
     assert checks["N-1"].warned == 2  # the real 呼兰区 2023 report (79 vs 38) and 方正县's sample
     con = duckdb.connect(str(db), read_only=True)
