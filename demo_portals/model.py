@@ -1,6 +1,7 @@
 """The demo site's data shapes: served resources, portals, the reports a crawler must find, the registry TOML."""
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 BEHAVIOURS = ("flaky_500", "rate_429", "slow", "challenge_412", "js_challenge", "reset", "trickle")
@@ -39,6 +40,14 @@ class ExpectedReport:
     outcome: str  # 'ok' | 'needs_ocr' | 'corrupt' | 'pre2019'
     figures: str | None  # figures slug it was drawn from (None for image-only/corrupt)
     published: str  # YYYY-MM-DD the page states
+    # The URL path the crawler records the document under when that is not `path`: the page's download link
+    # that redirects to it (Hanweb's downfile.jsp). None = `path`. (build_demo's portals leave it None.)
+    url_path: str | None = None
+
+    @property
+    def found_path(self) -> str:
+        """The URL path a crawl should find this report under."""
+        return self.url_path or self.path
 
 
 def _toml_str(s: str) -> str:
@@ -57,6 +66,7 @@ class DemoPortal:
     lookalikes: list[str]  # full paths of look-alike non-report pages
     disallowed: list[str]  # full path prefixes robots.txt disallows
     encoding: str | None = None
+    rate: float = 50.0  # requests per second the registry asks for (crawler/registry.py accepts up to 100)
 
     def toml(self, base: str) -> str:
         """One [[portal]] table of the registry (data/portals.toml format), with URLs under `base`."""
@@ -68,7 +78,7 @@ class DemoPortal:
                  "entries = [" + ", ".join(_toml_str(base + e) for e in self.entries) + "]"]
         if self.family is not None:
             lines.append(f"family = {_toml_str(self.family)}")
-        lines += ["allow_private = true", "rate = 50.0"]
+        lines += ["allow_private = true", f"rate = {float(self.rate)!r}"]
         if self.encoding is not None:
             lines.append(f"encoding = {_toml_str(self.encoding)}")
         return "\n".join(lines) + "\n"
@@ -76,9 +86,11 @@ class DemoPortal:
 
 @dataclass
 class DemoSite:
-    resources: dict[str, Resource]  # full path (query included only where the family needs it) -> Resource
+    # full path (query included only where the family needs it) -> Resource. A dict for build_demo(); any
+    # Mapping will do (the scale corpus reads bodies from disk on __getitem__): the server only lists its keys.
+    resources: Mapping[str, Resource]
     portals: list[DemoPortal]
-    figures: dict[str, dict]  # slug -> figures dict used (incl. derived ones)
+    figures: Mapping[str, dict]  # slug -> figures dict used (incl. derived ones); may derive them on demand
 
     def registry_toml(self, base: str) -> str:
         head = "# Demo portals served by `python -m demo_portals serve` (generated; do not edit)\n\n"

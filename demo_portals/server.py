@@ -6,6 +6,10 @@ path + "?" + query is tried with the query's parameters sorted (so parameter ord
 are all among the request's (extra parameters are ignored, as the real CMSs do). A POST's form body counts as
 more query parameters (Hanweb's dataproxy is POSTed by browsers). Bodies containing "{{BASE}}" get the server's base URL in its
 place when served (gkmlpt's JSON carries absolute URLs); the ETag is computed from the served bytes.
+
+The server lists the site's resource keys once, at start, and asks `site.resources` for a resource only when a
+request names it: the resources may be a lazy Mapping (the scale corpus, demo_portals/scale.py, reads each body
+from disk on demand), so no body is held in memory beyond the request that serves it.
 """
 from __future__ import annotations
 
@@ -75,7 +79,8 @@ class DemoServer:
         self.requests: list[RequestRecord] = []
         self._lock = threading.Lock()
         self._fired: set[str] = set()  # resources whose first-time fault has fired
-        self._table: dict[str, Resource] = {normalise_key(k): v for k, v in site.resources.items()}
+        # normalised key -> the site's own key: only the keys, so a lazy resources Mapping stays lazy.
+        self._table: dict[str, str] = {normalise_key(k): k for k in site.resources}
         self._by_path: dict[str, list[tuple[frozenset, str]]] = {}  # path -> (its query's parameters, key)
         for key in self._table:
             if "?" in key:
@@ -131,14 +136,17 @@ class DemoServer:
             self._fired.add(key)
             return True
 
+    def _resource(self, key: str) -> Resource:
+        return self.site.resources[self._table[key]]
+
     def lookup(self, path: str, query: str) -> tuple[str, Resource] | None:
         if path in self._table:
-            return path, self._table[path]
+            return path, self._resource(path)
         if not query:
             return None
         key = f"{path}?{normalise_query(query)}"
         if key in self._table:
-            return key, self._table[key]
+            return key, self._resource(key)
         # Like the real CMSs, ignore parameters the resource does not use (a browser's jpage POST adds col=1,
         # path=/, webname=…): the resource whose parameters are all in the request, the most specific first.
         sent = set(parse_qsl(query, keep_blank_values=True))
@@ -146,7 +154,7 @@ class DemoServer:
         for params, candidate in self._by_path.get(path, ()):
             if params <= sent and (best is None or len(params) > len(best[0])):
                 best = (params, candidate)
-        return (best[1], self._table[best[1]]) if best else None
+        return (best[1], self._resource(best[1])) if best else None
 
     def answer(self, method: str, target: str, headers, form: str = "") -> _Answer:
         parts = urlsplit(target)
