@@ -1,7 +1,8 @@
 """PDF reader: ruled tables (merged cells expanded) and the text around them, page by page in reading order.
 
-Ruled tables come from pdfplumber's line-based table finder. A page whose report rows carry no rules
-(a table drawn without borders, or a scan with an OCR text layer) is read from the words' positions:
+Ruled tables come from pdfplumber's line-based table finder, run only on the pages whose ruling lines could
+make a table (a page of running text costs its characters and nothing more). A page whose report rows carry
+no rules (a table drawn without borders, or a scan with an OCR text layer) is read from the words' positions:
 lines by height, cells at wide gaps, values aligned to the columns their numbers stand in.
 """
 from __future__ import annotations
@@ -13,7 +14,9 @@ import logging
 import re
 import statistics
 import unicodedata
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import pdfplumber
 from pdfminer.cmapdb import CMapDB
@@ -132,18 +135,88 @@ class RawPage:
     height: float
     chars: list[dict]
     tables: list[list[tuple[float, float, float, float]]]  # each table: its cells' bboxes
+    _lines: dict[tuple[int, ...], list[Line]] = field(default_factory=dict, repr=False, compare=False)
+
+    def lines(self, chars: list[dict]) -> list[Line]:
+        """text_lines of some of the page's characters, grouped once: the body edges, the page's blocks and the
+        title read the same characters (the text outside the ruled tables; every character on a page without)."""
+        key = tuple(map(id, chars))
+        if key not in self._lines:
+            self._lines[key] = text_lines(chars)
+        return self._lines[key]
+
+    @cached_property
+    def body_size(self) -> float:
+        """The median size of the page's characters (asked once per run of text lines)."""
+        sizes = [c["size"] for c in self.chars if c["text"].strip()]
+        return statistics.median(sizes) if sizes else 0.0
 
 
 def _raw_page(page) -> RawPage:
     gb_fonts = _gb_cid_fonts(page)
-    page = page.dedupe_chars()
-    chars = [c for c in page.chars if c.get("text")]
+    chars = [c for c in unique_chars(page.chars) if c.get("text")]
     if gb_fonts:
         for c in chars:
             if c["fontname"] in gb_fonts and (m := _CID.match(c["text"])):
                 c["text"] = _adobe_gb1(int(m[1])) or c["text"]
-    tables = [t.cells for t in page.find_tables(_TABLE_SETTINGS) if len(t.cells) >= 2]
+    tables = []
+    if may_hold_table(page):  # the finder reads the rules only, so it runs on the page as parsed
+        tables = [t.cells for t in page.find_tables(_TABLE_SETTINGS) if len(t.cells) >= 2]
     return RawPage(float(page.width), float(page.height), chars, tables)
+
+
+def may_hold_table(page) -> bool:
+    """Whether the page's ruling lines are enough for a table of two cells or more (the only tables kept), so
+    that the table finder must look at it. Two cells need two rules one way and three the other: their corners
+    are where a vertical rule crosses a horizontal one, and two cells have two top-left corners. The finder only
+    snaps and joins rules before it looks for corners, never splits one, so counting them as drawn can only
+    overcount. A page of running text (no rules, or a rule under a heading or a letterhead) and a table drawn
+    without rules are passed over; those are read from the words' positions either way."""
+    rules = Counter(edge["orientation"] for edge in page.edges)
+    return min(rules["h"], rules["v"]) >= 2 and rules["h"] + rules["v"] >= 5
+
+
+def table_pages(pdf) -> set[int]:
+    """Numbers (from 1) of the pages of an open pdfplumber PDF that read_pdf runs the table finder on."""
+    return {number for number, page in enumerate(pdf.pages, 1) if may_hold_table(page)}
+
+
+def unique_chars(chars: list[dict], tolerance: float = 1.0) -> list[dict]:
+    """The page's characters without duplicates (a glyph drawn twice to look bold), in the page's order: what
+    pdfplumber's dedupe_chars keeps, without its cost (it orders the kept characters by list.index, a scan of
+    the page per character, and clusters every character's positions even when its glyph occurs once).
+    Characters of one glyph (text, font, size, direction) whose tops run within `tolerance` of each other, and
+    among them those whose left edges do, are one: the topmost, then leftmost, first drawn."""
+    glyphs: dict[tuple, list[dict]] = defaultdict(list)
+    for c in chars:
+        glyphs[(c["upright"], c["text"], c["fontname"], c["size"])].append(c)
+    dropped: set[int] = set()
+    for same in glyphs.values():
+        if len(same) < 2:
+            continue
+        for row in _runs(same, "doctop", tolerance):
+            if len(row) < 2:
+                continue
+            for place in _runs(row, "x0", tolerance):
+                kept = min(place, key=lambda c: (c["doctop"], c["x0"]))
+                dropped.update(id(c) for c in place if c is not kept)
+    return [c for c in chars if id(c) not in dropped]
+
+
+def _runs(chars: list[dict], key: str, tolerance: float) -> list[list[dict]]:
+    """Characters grouped as pdfplumber clusters them: sorted values, each within `tolerance` of the one before
+    it, make one run; characters keep their order inside a run."""
+    run_of: dict[float, int] = {}
+    run, last = -1, None
+    for value in sorted({c[key] for c in chars}):
+        if last is None or value > last + tolerance:
+            run += 1
+        run_of[value] = run
+        last = value
+    runs: dict[int, list[dict]] = defaultdict(list)
+    for c in chars:
+        runs[run_of[c[key]]].append(c)
+    return list(runs.values())
 
 
 _CID = re.compile(r"^\(cid:(\d+)\)$")
@@ -191,7 +264,7 @@ class Piece:
     def centre(self) -> float:
         return (self.x0 + self.x1) / 2
 
-    @property
+    @cached_property  # asked of every piece many times over while an unruled table is read
     def is_value(self) -> bool:
         return is_value_text(self.text)
 
@@ -263,6 +336,11 @@ def _pieces(ink: list[dict]) -> list[Piece]:
 
 
 def text_lines(chars: list[dict]) -> list[Line]:
+    """The characters' lines (see _char_lines) that hold any ink, each with its pieces."""
+    return [line for line in map(Line, _char_lines(chars)) if line.pieces]
+
+
+def _char_lines(chars: list[dict]) -> list[list[dict]]:
     """Characters grouped into lines: a character joins the line whose middle is within half its height."""
     lines: list[list[dict]] = []
     middles: list[float] = []
@@ -275,11 +353,13 @@ def text_lines(chars: list[dict]) -> list[Line]:
         else:
             lines.append([c])
             middles.append(mid)
-    return [line for line in (Line(chars) for chars in lines) if line.pieces]
+    return lines
 
 
 def cell_text(chars: list[dict]) -> str:
-    return "\n".join(line.text for line in text_lines(chars))
+    """The text_lines' texts, one a line; a ruled cell needs no pieces, so no Line is made."""
+    return "\n".join(_join_chars(sorted(row, key=lambda c: c["x0"])) for row in _char_lines(chars)
+                     if any(c["text"].strip() for c in row))
 
 
 # ------------------------------------------------------------------ ruled tables
@@ -363,8 +443,9 @@ def _body_edges(pages: list[RawPage]) -> BodyEdges:
     """From the running text: lines of one piece across half the page, outside ruled tables."""
     wide = []
     for page in pages:
-        outside = [c for c in page.chars if not any(_inside(c, b) for b in _table_bboxes(page))]
-        for line in text_lines(outside):
+        bboxes = _table_bboxes(page)
+        outside = [c for c in page.chars if not any(_inside(c, b) for b in bboxes)]
+        for line in page.lines(outside):
             if len(line.pieces) == 1 and line.x1 - line.x0 > 0.5 * page.width:
                 wide.append(line)
     if not wide:
@@ -498,8 +579,9 @@ def position_grid(lines: list[Line], page: int, table: int,
             cells.extend(GridCell("", loc(i)) for i in range(len(cells), n_labels))
             found: list[list[Piece]] = [[] for _ in range(max(len(centres), 1))]
             for block in row.all_blocks:
-                if block.centre > label_right and centres:
-                    k = min(range(len(centres)), key=lambda k: abs(centres[k] - block.centre))
+                centre = block.centre
+                if centre > label_right and centres:
+                    k = min(range(len(centres)), key=lambda k: abs(centres[k] - centre))
                     found[k].extend(block.pieces)
             if not row.values and any(found):
                 # a header word spans to the next one: its row must not read as a row of blank values
@@ -645,7 +727,7 @@ def _page_blocks(page: RawPage, number: int, body: BodyEdges,
         placed.append((bbox[1], grid))
         bboxes.append(bbox)
     loose = [c for c in page.chars if not any(_inside(c, b) for b in bboxes)]
-    page_lines = [line for line in text_lines(loose) if not _is_folio(line, page)]
+    page_lines = [line for line in page.lines(loose) if not _is_folio(line, page)]
     for kind, lines in _regions(page_lines, body, page):
         if kind == "table":
             placed.append((lines[0].top, lines))
@@ -692,7 +774,7 @@ def _paragraphs(lines: list[Line], number: int, body: BodyEdges, page: RawPage) 
     one starts at the left edge (an indented line starts a new paragraph); a title set in big type over two
     centred lines is one paragraph too."""
     out: list[list[Line]] = []
-    title_size = 1.2 * _body_size(page) if lines else 0.0
+    title_size = 1.2 * page.body_size if lines else 0.0
     for line in lines:
         prev = out[-1][-1] if out else None
         joins = prev is not None and abs(line.size - prev.size) < 0.5 and \
@@ -710,11 +792,6 @@ def _centred(line: Line, page: RawPage) -> bool:
     return abs((line.x0 + line.x1) / 2 - page.width / 2) < 0.03 * page.width
 
 
-def _body_size(page: RawPage) -> float:
-    sizes = [c["size"] for c in page.chars if c["text"].strip()]
-    return statistics.median(sizes) if sizes else 0.0
-
-
 def _join_lines(texts: list[str]) -> str:
     text = texts[0]
     for nxt in texts[1:]:
@@ -725,7 +802,7 @@ def _join_lines(texts: list[str]) -> str:
 
 def _visual_title(page: RawPage) -> str | None:
     """The first page's title: its largest text at the top, else its first centred line."""
-    lines = [line for line in text_lines(page.chars) if not _is_folio(line, page)]
+    lines = [line for line in page.lines(page.chars) if not _is_folio(line, page)]
     if not lines:
         return None
     body_size = statistics.median(line.size for line in lines)
