@@ -6,7 +6,8 @@ transaction a few more; per document that is more than reading an HTML report. P
 
 Where the work runs: without Dask, a batch's documents are read side by side by the limited worker processes of
 this machine (gkreports.isolation: one per core); with `dask` set, each batch is a task on the Dask cluster, whose
-worker reads it in one limited process of its own. Either way the warehouse has one writer: the flow.
+worker reads it in one limited process of its own (the raw archive must be mounted at the same path there). Either
+way the warehouse has one writer: the flow.
 
 Every task hands back when its work ran (`Span`), so that a run can tell its own work from the time spent in
 Prefect around it (`orchestration_share`).
@@ -15,11 +16,13 @@ from __future__ import annotations
 
 import os
 import time
+from collections import deque
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 
 from prefect import task
 from prefect.cache_policies import NO_CACHE
+from prefect.task_runners import ThreadPoolTaskRunner
 from prefect.utilities.annotations import quote
 
 from extractors.limits import Limits
@@ -88,47 +91,76 @@ def load_task(con, extracted: list[Extracted], number: int) -> tuple[list[LoadRe
 
 
 @contextmanager
-def dask_runner(address: str | None):
-    """The Dask task runner for `address` (a scheduler, "tcp://host:8786"; default $GKREPORTS_DASK, so that a
-    served deployment finds its cluster in its environment), or None when neither says. The address "local:N"
-    starts a LocalCluster of N single-threaded worker processes on this machine."""
-    address = address or os.environ.get("GKREPORTS_DASK") or None
+def extraction_runner(dask: str | None):
+    """Where extraction tasks run: the Dask cluster at `dask` (a scheduler, "tcp://host:8786"; default
+    $GKREPORTS_DASK, so that a served deployment finds its cluster in its environment; "local:N" starts a
+    LocalCluster of N single-threaded worker processes here), else two threads of the flow's process feeding this
+    machine's extracting processes — threads of their own, so that extraction is not queued behind the crawl's."""
+    address = dask or os.environ.get("GKREPORTS_DASK") or None
     if not address:
-        yield None
+        with ThreadPoolTaskRunner(max_workers=2) as runner:
+            yield runner
         return
     from prefect_dask import DaskTaskRunner
     if address.startswith("local:"):
-        import dask
+        import dask as dask_config
         # Each Dask worker keeps a limited extracting process of its own (gkreports.isolation), which a daemonic
         # worker could not start. A real cluster's workers are started with DASK_DISTRIBUTED__WORKER__DAEMON=False.
-        dask.config.set({"distributed.worker.daemon": False})
+        dask_config.config.set({"distributed.worker.daemon": False})
         runner = DaskTaskRunner(cluster_kwargs={"n_workers": int(address.split(":", 1)[1]), "threads_per_worker": 1,
                                                 "processes": True, "dashboard_address": None})
     else:
         runner = DaskTaskRunner(address=address)
+    runner.on_dask = True
     with runner:
         yield runner
 
 
-def extract_and_load(jobs: list[Job], read, con, size: int, runner=None, spans: list[Span] | None = None,
-                     progress=None) -> list[LoadResult]:
-    """Inside a flow: submit every batch for extraction (to `runner`, a Dask task runner, or the flow's own), then
-    write the batches as they come back, in order, so that the warehouse sees the documents in crawl order."""
-    spans = spans if spans is not None else []
-    parts = batches(jobs, size)
-    if runner is None:
-        futures = [extract_task.submit(quote(part), read, n) for n, part in enumerate(parts, 1)]
-    else:
-        futures = [runner.submit(extract_task, {"jobs": part, "read": read, "number": n, "workers": 1})
-                   for n, part in enumerate(parts, 1)]
-    results = []
-    for n, future in enumerate(futures, 1):
+class Extraction:
+    """Batches submitted as their documents become known (to `runner`, a Dask task runner, or the flow's own), and
+    written back by the flow in the order they were submitted: the warehouse sees the documents in crawl order,
+    whichever batch the workers finish first."""
+
+    def __init__(self, read, con, size: int, runner, spans: list[Span] | None = None, progress=None):
+        self.read, self.con, self.size, self.runner, self.progress = read, con, size, runner, progress
+        self.spans = spans if spans is not None else []
+        self.pending: deque = deque()  # (batch number, future), oldest first
+        self.results: list[LoadResult] = []
+        self.submitted = 0
+
+    def submit(self, jobs: list[Job]) -> None:
+        for part in batches(jobs, self.size):
+            self.submitted += 1
+            # On Dask, a worker extracts with one process of its own: the cluster's workers are the parallelism.
+            future = self.runner.submit(extract_task, {"jobs": part, "read": self.read, "number": self.submitted,
+                                                       "workers": 1 if getattr(self.runner, "on_dask", False)
+                                                       else None})
+            self.pending.append((self.submitted, future))
+
+    def write_ready(self) -> None:
+        """Write the leading batches that are extracted already, without waiting for the others."""
+        while self.pending and self.pending[0][1].wrapped_future.done():
+            self._write(*self.pending.popleft())
+
+    def finish(self) -> list[LoadResult]:
+        """Wait for every batch, write them all; the results of every batch written."""
+        while self.pending:
+            self._write(*self.pending.popleft())
+        return self.results
+
+    def _write(self, number: int, future) -> None:
         extracted, extract_span = future.result()
-        spans.append(extract_span)
-        loaded, load_span = load_task(quote(con), quote(extracted), n)
-        spans.append(load_span)
-        results += loaded
-        if progress:
+        loaded, load_span = load_task(quote(self.con), quote(extracted), number)
+        self.spans += [extract_span, load_span]
+        self.results += loaded
+        if self.progress:
             for result in loaded:
-                progress(result)
-    return results
+                self.progress(result)
+
+
+def extract_and_load(jobs: list[Job], read, con, size: int, runner, spans: list[Span] | None = None,
+                     progress=None) -> list[LoadResult]:
+    """Inside a flow: extract and write known documents (see Extraction)."""
+    extraction = Extraction(read, con, size, runner, spans, progress)
+    extraction.submit(jobs)
+    return extraction.finish()

@@ -21,7 +21,7 @@ from crawler.fetch import Fetcher, FetchSettings
 from crawler.registry import DEFAULT_REGISTRY, Portal, RegistryError, load_registry, parse_registry
 from crawler.store import CrawlStore
 from gkreports.checks import CheckSummary, run_checks
-from flows.batches import Span, batch_size, dask_runner, extract_and_load, span
+from flows.batches import Extraction, Span, batch_size, extraction_runner, span
 from gkreports.warehouse import DEFAULT_DB, LoadResult, connect, plan
 from gkreports.portals import record_portals
 from gkreports.publish import refresh_and_publish
@@ -65,17 +65,38 @@ def crawl_task(portal: Portal, run_id: int) -> tuple[PortalSummary, Span]:
     return crawl_portal(portal, ctx.fetcher, ctx.archive, ctx.store, ctx.run_id), Span("crawl", start, time.time())
 
 
+class _Bars:
+    """Two progress bars: portals crawled, and documents extracted and loaded (their number grows with the crawl)."""
+
+    progress = None
+
+    def crawled(self, description: str):
+        if self.progress is not None:
+            self.progress.update(self.crawl, advance=1, description=description)
+
+    def expect(self, documents: int):
+        if self.progress is not None:
+            self.progress.update(self.load, total=self.progress.tasks[self.load].total + documents)
+
+    def loaded(self, description: str):
+        if self.progress is not None:
+            self.progress.update(self.load, advance=1, description=description)
+
+
 @contextmanager
-def stage_progress(label: str, total: int):
-    """A progress bar on a terminal (nothing in logs and tests); yields advance(description)."""
-    if not sys.stderr.isatty() or total == 0:
-        yield lambda description=None: None
+def run_progress(portals: int):
+    """Progress bars on a terminal (nothing in logs and tests)."""
+    if not sys.stderr.isatty():
+        yield _Bars()
         return
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-    with Progress(TextColumn(f"{label:<24}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+    with Progress(TextColumn("{task.fields[name]:<24}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   TextColumn("{task.description}"), transient=True) as progress:
-        bar = progress.add_task("", total=total)
-        yield lambda description=None: progress.update(bar, advance=1, description=description or "")
+        bars = _Bars()
+        bars.progress = progress  # one bar per stage; the second's total grows as portals are crawled
+        bars.crawl = progress.add_task("", total=portals, name="crawling portals")
+        bars.load = progress.add_task("", total=0, name="extracting and loading")
+        yield bars
 
 
 @task(cache_policy=NO_CACHE)
@@ -113,24 +134,31 @@ def nightly(registry: str = str(DEFAULT_REGISTRY), db: str = str(DEFAULT_DB), ar
         _RUNS[run_id] = RunContext(fetcher, RawArchive(archive), store, run_id)
     try:
         t0 = time.monotonic()
-        futures = [crawl_task.submit(p, run_id) for p in portals]
-        with stage_progress("crawling portals", len(futures)) as advance:
+        writer = con.cursor()  # the flow's own connection: crawl threads write crawl tables through `store`
+        planned: set[str] = set()
+        summaries: dict[int, PortalSummary] = {}
+        loads: list[LoadResult] = []
+        with run_progress(len(portals)) as bar, extraction_runner(dask) as runner:
+            extraction = Extraction(_RUNS[run_id].archive.get, writer, batch or batch_size(), runner, spans,
+                                    lambda r: bar.loaded(f"{r.status} {r.source.rsplit('/', 1)[-1][:40]}"))
+            futures = {crawl_task.submit(p, run_id): i for i, p in enumerate(portals)}
+            # Extraction starts with the first portal crawled, while the others are still being walked; each
+            # portal's documents are written in its crawl order, portals in the order their crawls end.
             for future in as_completed(futures):
-                summary, _ = future.result()
-                advance(f"{summary.region_code} {summary.region_name}: {summary.documents} documents")
-        summaries = []
-        for future in futures:  # registry order
-            summary, crawl_span = future.result()
-            summaries.append(summary)
-            spans.append(crawl_span)
-        t1 = time.monotonic()
-        with span(spans, "plan"):
-            documents = [(d.url, d.sha256, {src: sha for src, (_, sha) in d.images.items()})
-                         for s in summaries for d in s.found_documents]
-            jobs, loads = plan(con, documents, retry_failed)
-        with stage_progress("extracting and loading", len(jobs)) as advance, dask_runner(dask) as runner:
-            loads += extract_and_load(jobs, _RUNS[run_id].archive.get, con, batch or batch_size(), runner, spans,
-                                      lambda r: advance(f"{r.status} {r.source.rsplit('/', 1)[-1][:40]}"))
+                summary, crawl_span = future.result()
+                summaries[futures[future]] = summary
+                spans.append(crawl_span)
+                bar.crawled(f"{summary.region_code} {summary.region_name}: {summary.documents} documents")
+                with span(spans, "plan"):
+                    documents = [(d.url, d.sha256, {src: sha for src, (_, sha) in d.images.items()})
+                                 for d in summary.found_documents]
+                    jobs, unchanged = plan(writer, documents, retry_failed, planned)
+                loads += unchanged
+                bar.expect(len(jobs))
+                extraction.submit(jobs)
+                extraction.write_ready()
+            t1 = time.monotonic()
+            loads += extraction.finish()
         t2 = time.monotonic()
         checks = []
         if check:
@@ -140,8 +168,9 @@ def nightly(registry: str = str(DEFAULT_REGISTRY), db: str = str(DEFAULT_DB), ar
         with span(spans, "publish"):
             store.finish_run(run_id)
             refresh_and_publish(con, db, archive)  # narrative signatures, then the readers' copy
-        return NightlyResult(summaries, loads, checks, {"crawl": t1 - t0, "extract+load": t2 - t1, "check": t3 - t2},
-                             spans, fetcher.requests, fetcher.bytes, fetcher.waited)
+        return NightlyResult([summaries[i] for i in range(len(portals))], loads, checks,
+                             {"crawl": t1 - t0, "extract+load": t2 - t1, "check": t3 - t2}, spans, fetcher.requests,
+                             fetcher.bytes, fetcher.waited)
     finally:
         _RUNS.pop(run_id, None)
         fetcher.close()

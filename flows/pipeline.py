@@ -12,7 +12,7 @@ import flows  # noqa: F401  (Prefect settings before Prefect is imported)
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 
-from flows.batches import Span, batch_size, dask_runner, extract_and_load, read_file, span
+from flows.batches import Span, batch_size, extraction_runner, extract_and_load, read_file, span
 from gkreports.checks import CheckSummary, format_summary, run_checks
 from gkreports.publish import refresh_and_publish
 from gkreports.warehouse import DEFAULT_DB, Job, LoadResult, connect, document_id, expand
@@ -75,7 +75,7 @@ def build_warehouse(folder: Path = SAMPLES, db: Path = DEFAULT_DB, dask: str | N
     try:
         with span(spans, "plan"):
             jobs, loads = plan_files(con, paths)
-        with dask_runner(dask) as runner:
+        with extraction_runner(dask) as runner:
             loads += extract_and_load(jobs, read_file, con, batch or batch_size(), runner, spans)
     finally:
         con.close()

@@ -336,14 +336,17 @@ def _insert_batch(con, documents, superseded_in_db, keyed, cells, heads, reports
         _insert_rows(con, "narrative_facts", narrative)
 
 
-def plan(con, documents: list[tuple], retry_failed: bool = False) -> tuple[list[Job], list[LoadResult]]:
+def plan(con, documents: list[tuple], retry_failed: bool = False,
+         done: set[str] | None = None) -> tuple[list[Job], list[LoadResult]]:
     """The crawled documents (URL, sha256) or (URL, sha256, {img src: sha256}), in crawl order, split into those
     to extract and those left alone: bytes already loaded under any URL, and bytes that failed before unless
-    `retry_failed` (after installing a converter, say): unchanged bytes would fail the same way. One query."""
+    `retry_failed` (after installing a converter, say): unchanged bytes would fail the same way. One query.
+    `done`: the sha256 of documents planned earlier in the run (added to), which are not planned again."""
     shas = list(dict.fromkeys(sha for _, sha, *_ in documents))
     seen = dict(con.execute("SELECT document_id, status FROM documents WHERE document_id IN (SELECT unnest(?))",
                             [shas]).fetchall()) if shas else {}
-    jobs, unchanged, done = [], [], set()
+    jobs, unchanged = [], []
+    done = set() if done is None else done
     for url, sha, *rest in documents:
         if sha in done:
             continue

@@ -1,0 +1,233 @@
+"""The nightly flow at scale: N generated reports (HTML, PDF, DOCX) served by demo portals on 127.0.0.1, crawled,
+extracted, loaded and checked by the real flow — and crawled again unchanged — with each stage's cost.
+
+    python bench/scale.py 100 1000 10000        # one line per N, then how each stage's cost per document grows
+    python bench/scale.py 1000 --dask local:2   # extraction on a local Dask cluster of 2 workers
+    python bench/scale.py --speedup 300         # extraction on 1 and 2 Dask workers, side by side
+
+Each N runs in a process of its own (a fresh warehouse, archive and Prefect engine; its own peak memory). The
+corpus is generated once per N under --cache and served from disk. Figures per N:
+- wall: the flow as the operator waits for it; peak MB: the largest resident size of the flow's process and of
+  any one extracting process;
+- per stage, documents per second over that stage's wall time (spans of the run's own work, see flows.batches);
+- Prefect: the share of the wall time in which none of the run's own work was running. The runs report to a
+  Prefect server started once beforehand, as the nightly deployment does (`gkreports serve`); what a run without
+  one pays to start a temporary server is measured on its own line;
+- re-run: the same flow again over unchanged portals: documents extracted again (must be 0), conditional
+  requests answered 304, and its wall time as a share of the first run's.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+STAGES = ("setup", "crawl", "plan", "extract", "load", "check", "publish")
+
+
+def _stage_seconds(spans) -> dict[str, float]:
+    """Per stage, the wall time its spans cover (first start to last end; stages run one after another)."""
+    out = {}
+    for stage in STAGES:
+        mine = [s for s in spans if s.stage == stage]
+        if mine:
+            out[stage] = max(s.end for s in mine) - min(s.start for s in mine)
+    return out
+
+
+def _peak_mb() -> dict[str, float]:
+    return {"flow": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+            "worker": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}
+
+
+def one(n: int, cache: Path, dask: str | None, batch: int | None) -> dict:
+    """Generate (or reuse) the corpus, serve it, run the flow twice; the figures as a dict."""
+    import flows  # noqa: F401
+    from flows.batches import orchestration_share
+    from flows.nightly import nightly
+    from demo_portals import DemoServer
+    from demo_portals.scale import build_scale_site
+    import duckdb
+
+    started = time.monotonic()
+    site = build_scale_site(n, cache)
+    generate_s = time.monotonic() - started
+    expected = sum(len(p.expected) for p in site.portals)
+    with tempfile.TemporaryDirectory(prefix="gkreports-scale-") as tmp, DemoServer(site) as server:
+        db, archive = Path(tmp) / "warehouse.duckdb", Path(tmp) / "raw"
+        registry = site.registry_toml(server.base_url)
+        runs = []
+        for label in ("first", "re-run"):
+            start = time.time()
+            result = nightly(f"scale {n}", str(db), str(archive), registry_text=registry, dask=dask, batch=batch)
+            end = time.time()
+            runs.append({"label": label, "wall": end - start, "stages": _stage_seconds(result.spans),
+                         "prefect": orchestration_share(result.spans, start, end), "requests": result.requests,
+                         "extracted": sum(r.status != "unchanged" for r in result.loads),
+                         "documents": sum(len(p.found_documents) for p in result.portals)})
+        con = duckdb.connect(str(db), read_only=True)
+        loaded = con.execute("SELECT count(*) FROM documents WHERE status IN ('ok', 'partial', 'alternate',"
+                             " 'superseded')").fetchone()[0]
+        not_modified = con.execute("SELECT count(*) FROM crawl_log WHERE run_id = (SELECT max(run_id) FROM"
+                                   " crawl_runs) AND status = 304").fetchone()[0]
+        con.close()
+    return {"n": n, "expected": expected, "loaded": loaded, "generate_s": generate_s, "runs": runs,
+            "not_modified": not_modified, "peak_mb": _peak_mb(), "dask": dask}
+
+
+def speedup(n: int, cache: Path, batch: int | None) -> dict:
+    """Extraction of the same N documents on a local Dask cluster of 1 and of 2 workers, in this order."""
+    import flows  # noqa: F401
+    from flows.pipeline import build_warehouse
+    from demo_portals.scale import build_scale_site
+
+    site = build_scale_site(n, cache)
+    folder = Path(tempfile.mkdtemp(prefix="gkreports-speedup-"))
+    for path, resource_ in site.documents():  # the report files themselves, as a folder
+        (folder / path).write_bytes(resource_)
+    out = {"n": n}
+    for workers in (1, 2):
+        with tempfile.TemporaryDirectory() as tmp:
+            result = build_warehouse(folder, Path(tmp) / "w.duckdb", dask=f"local:{workers}", batch=batch or 20)
+        out[workers] = _stage_seconds(result.spans)["extract"]
+    return out
+
+
+def _free_port() -> int:
+    import socket
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class PrefectServer:
+    """`prefect server start` on 127.0.0.1 with its own state, for the runs to report to; its start-up time."""
+
+    def __enter__(self):
+        import httpx
+        self.home = tempfile.mkdtemp(prefix="gkreports-prefect-")
+        port = _free_port()
+        self.url = f"http://127.0.0.1:{port}/api"
+        env = {**os.environ, "PREFECT_HOME": self.home, "PREFECT_SERVER_ANALYTICS_ENABLED": "false"}
+        started = time.monotonic()
+        self.process = subprocess.Popen([sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1",
+                                         "--port", str(port), "--no-ui", "--log-level", "WARNING"], env=env,
+                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        while time.monotonic() - started < 120:
+            try:
+                if httpx.get(self.url + "/health", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.2)
+        else:
+            raise SystemExit("the Prefect server did not start within 120 s")
+        self.startup = time.monotonic() - started
+        return self
+
+    def __exit__(self, *exc):
+        self.process.terminate()
+        self.process.wait(timeout=30)
+
+
+_SERVER_URL: str | None = None
+
+
+def _child(args: list[str]) -> dict:
+    env = {**os.environ, "PREFECT_LOGGING_LEVEL": "ERROR"}
+    if _SERVER_URL:
+        env["PREFECT_API_URL"] = _SERVER_URL
+    out = subprocess.run([sys.executable, __file__, "--child", *args], capture_output=True, text=True, env=env)
+    if out.returncode != 0:
+        sys.stderr.write(out.stderr[-4000:])
+        raise SystemExit(f"the run {' '.join(args)} failed")
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def format_runs(rows: list[dict]) -> str:
+    lines = [f"{'N':>6} {'found':>6} {'loaded':>6} {'wall s':>8} {'peak MB flow/worker':>20}  "
+             + "  ".join(f"{s + ' doc/s':>13}" for s in ("crawl", "extract", "load")) + f" {'check s':>8}"
+             f" {'Prefect':>8} {'re-run':>7} {'re-extr':>7} {'304':>6}"]
+    for r in rows:
+        first, again = r["runs"]
+        st = first["stages"]
+        rate = {s: first["documents"] / st[s] if st.get(s) else float("nan") for s in ("crawl", "extract", "load")}
+        lines.append(f"{r['n']:>6} {first['documents']:>6} {r['loaded']:>6} {first['wall']:>8.1f} "
+                     f"{r['peak_mb']['flow']:>9.0f}/{r['peak_mb']['worker']:<10.0f} "
+                     + "  ".join(f"{rate[s]:>13.1f}" for s in ("crawl", "extract", "load"))
+                     + f" {st.get('check', 0):>8.2f} {first['prefect']:>7.1%} {again['wall'] / first['wall']:>7.1%}"
+                       f" {again['extracted']:>7} {r['not_modified']:>6}")
+    if len(rows) > 1:
+        base = rows[0]
+        lines.append(f"\ncost per document relative to N = {base['n']} (1.00 = linear growth):")
+        for r in rows[1:]:
+            parts = []
+            for stage in ("crawl", "extract", "load", "check"):
+                a = base["runs"][0]["stages"].get(stage, 0) / base["n"]
+                b = r["runs"][0]["stages"].get(stage, 0) / r["n"]
+                parts.append(f"{stage} {b / a:.2f}" if a else f"{stage} -")
+            parts.append(f"wall {r['runs'][0]['wall'] / r['n'] / (base['runs'][0]['wall'] / base['n']):.2f}")
+            lines.append(f"  N = {r['n']}: " + ", ".join(parts))
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("n", nargs="*", type=int, default=[100, 1000])
+    parser.add_argument("--cache", default=str(Path(tempfile.gettempdir()) / "gkreports-scale-corpus"),
+                        help="where generated corpora are kept between runs")
+    parser.add_argument("--dask", default=None, help="extract on this Dask cluster (local:N, or a scheduler address)")
+    parser.add_argument("--batch", type=int, default=None)
+    parser.add_argument("--speedup", type=int, metavar="N", help="measure extraction on 1 and 2 Dask workers")
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    cache = Path(args.cache)
+    if args.child:
+        figures = speedup(args.speedup, cache, args.batch) if args.speedup else one(args.n[0], cache, args.dask,
+                                                                                      args.batch)
+        print(json.dumps(figures))
+        return 0
+    from bench.accuracy import machine
+    print(f"machine: {machine()}")
+    global _SERVER_URL
+    server = PrefectServer().__enter__()
+    _SERVER_URL = server.url
+    print(f"Prefect server started in {server.startup:.1f} s (a run without PREFECT_API_URL starts a temporary one, "
+          "paying about as much)")
+    try:
+        return _main(args, cache)
+    finally:
+        server.__exit__(None, None, None)
+
+
+def _main(args, cache: Path) -> int:
+    extra = [*(["--dask", args.dask] if args.dask else []), *(["--batch", str(args.batch)] if args.batch else [])]
+    if args.speedup:
+        r = _child(["--speedup", str(args.speedup), "--cache", str(cache), *extra])
+        print(f"extraction of {r['n']} documents on a local Dask cluster: 1 worker {r['1']:.1f} s, 2 workers "
+              f"{r['2']:.1f} s: speed-up {r['1'] / r['2']:.2f}×")
+        return 0
+    rows = []
+    for n in args.n:
+        rows.append(_child([str(n), "--cache", str(cache), *extra]))
+        print(f"N = {n}: done in {rows[-1]['runs'][0]['wall']:.0f} s (corpus ready in {rows[-1]['generate_s']:.0f} s)",
+              file=sys.stderr)
+    print(f"batch {args.batch or 'default'}, extraction {'on Dask ' + args.dask if args.dask else 'in this machine’s worker processes'}")
+    print(format_runs(rows))
+    missing = [r["n"] for r in rows if r["loaded"] < r["expected"]]
+    if missing:
+        print(f"NOT ALL LOADED at N = {missing}")
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
