@@ -38,6 +38,7 @@ def one_run(registry: str, db: Path, archive: Path) -> dict:
     with ThreadPoolExecutor(max_workers=8) as pool:
         summaries = list(pool.map(lambda p: crawl_portal(p, fetcher, RawArchive(archive), store, run_id), portals))
     crawl_s = time.monotonic() - start
+    store.flush()  # the crawl tables as the crawl left them
     documents = [(d.url, d.sha256) for s in summaries for d in s.found_documents]
     start = time.monotonic()
     loads = load_archived(con, documents, RawArchive(archive).get)

@@ -35,12 +35,18 @@ STAGES = ("setup", "crawl", "plan", "extract", "load", "check", "publish")
 
 
 def _stage_seconds(spans) -> dict[str, float]:
-    """Per stage, the wall time its spans cover (first start to last end; stages run one after another)."""
+    """Per stage, the wall time in which any of its work ran (stages overlap: extraction starts with the first
+    portal crawled, and batches are written while others are extracted)."""
     out = {}
     for stage in STAGES:
-        mine = [s for s in spans if s.stage == stage]
+        mine = sorted((s.start, s.end) for s in spans if s.stage == stage)
+        covered, reach = 0.0, float("-inf")
+        for start, end in mine:
+            if end > reach:
+                covered += end - max(start, reach)
+                reach = end
         if mine:
-            out[stage] = max(s.end for s in mine) - min(s.start for s in mine)
+            out[stage] = covered
     return out
 
 
@@ -74,6 +80,9 @@ def one(n: int, cache: Path, dask: str | None, batch: int | None) -> dict:
                          "prefect": orchestration_share(result.spans, start, end), "requests": result.requests,
                          "extracted": sum(r.status != "unchanged" for r in result.loads),
                          "documents": sum(len(p.found_documents) for p in result.portals)})
+        from gkreports.isolation import shutdown
+        shutdown()  # the extracting processes end here, so that their peak memory is counted
+        size_mb = db.stat().st_size / 2**20
         con = duckdb.connect(str(db), read_only=True)
         loaded = con.execute("SELECT count(*) FROM documents WHERE status IN ('ok', 'partial', 'alternate',"
                              " 'superseded')").fetchone()[0]
@@ -81,7 +90,7 @@ def one(n: int, cache: Path, dask: str | None, batch: int | None) -> dict:
                                    " crawl_runs) AND status = 304").fetchone()[0]
         con.close()
     return {"n": n, "expected": expected, "loaded": loaded, "generate_s": generate_s, "runs": runs,
-            "not_modified": not_modified, "peak_mb": _peak_mb(), "dask": dask}
+            "not_modified": not_modified, "peak_mb": _peak_mb(), "dask": dask, "db_mb": size_mb}
 
 
 def speedup(n: int, cache: Path, batch: int | None) -> dict:
@@ -155,7 +164,7 @@ def _child(args: list[str]) -> dict:
 def format_runs(rows: list[dict]) -> str:
     lines = [f"{'N':>6} {'found':>6} {'loaded':>6} {'wall s':>8} {'peak MB flow/worker':>20}  "
              + "  ".join(f"{s + ' doc/s':>13}" for s in ("crawl", "extract", "load")) + f" {'check s':>8}"
-             f" {'Prefect':>8} {'re-run':>7} {'re-extr':>7} {'304':>6}"]
+             f" {'Prefect':>8} {'re-run s':>9} {'ratio':>6} {'re-extr':>7} {'304':>6} {'MB/1k docs':>10}"]
     for r in rows:
         first, again = r["runs"]
         st = first["stages"]
@@ -163,8 +172,9 @@ def format_runs(rows: list[dict]) -> str:
         lines.append(f"{r['n']:>6} {first['documents']:>6} {r['loaded']:>6} {first['wall']:>8.1f} "
                      f"{r['peak_mb']['flow']:>9.0f}/{r['peak_mb']['worker']:<10.0f} "
                      + "  ".join(f"{rate[s]:>13.1f}" for s in ("crawl", "extract", "load"))
-                     + f" {st.get('check', 0):>8.2f} {first['prefect']:>7.1%} {again['wall'] / first['wall']:>7.1%}"
-                       f" {again['extracted']:>7} {r['not_modified']:>6}")
+                     + f" {st.get('check', 0):>8.2f} {first['prefect']:>8.1%} {again['wall']:>9.1f}"
+                       f" {again['wall'] / first['wall']:>6.1%} {again['extracted']:>7} {r['not_modified']:>6}"
+                       f" {r['db_mb'] / r['n'] * 1000:>10.1f}")
     if len(rows) > 1:
         base = rows[0]
         lines.append(f"\ncost per document relative to N = {base['n']} (1.00 = linear growth):")

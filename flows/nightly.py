@@ -158,6 +158,7 @@ def nightly(registry: str = str(DEFAULT_REGISTRY), db: str = str(DEFAULT_DB), ar
                 extraction.submit(jobs)
                 extraction.write_ready()
             t1 = time.monotonic()
+            store.flush()  # the crawl tables complete before the checks read them (C-1, C-2)
             loads += extraction.finish()
         t2 = time.monotonic()
         checks = []

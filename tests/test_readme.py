@@ -22,6 +22,7 @@ def _crawl_two_demo_portals(con, tmp_path):
         store, fetcher, archive = CrawlStore(con), Fetcher(), RawArchive(tmp_path / "raw")
         run_id = store.start_run("demo", 2)
         found = [d for p in parse_registry(text) for d in crawl_portal(p, fetcher, archive, store, run_id).found_documents]
+        store.finish_run(run_id)  # writes what the store still holds
         load_archived(con, [(d.url, d.sha256) for d in found], archive.get)
         fetcher.close()
 

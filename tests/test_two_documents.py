@@ -16,10 +16,12 @@ C1 = {c.id: c for c in load_checks()}["C-1"]
 
 
 def _found(con, url: str, data: bytes, kind: str):
-    CrawlStore(con).found(FoundDocument(url, "230111", kind, document_id(data), ARTICLE if kind == "attachment" else None,
+    store = CrawlStore(con)
+    store.found(FoundDocument(url, "230111", kind, document_id(data), ARTICLE if kind == "attachment" else None,
                                         "http://www.hulan.gov.cn/hebhlq/c110920/zfxxgklby_nb.shtml",
                                         "哈尔滨市呼兰区2023年政府信息公开工作年度报告", 2023, "government", "2024-01-15",
                                         "2301110001"))
+    store.flush()  # the store buffers its rows
 
 
 def _with_t2(fig: dict, row: str, column: str, value) -> dict:
