@@ -102,18 +102,33 @@ def extraction_runner(dask: str | None):
             yield runner
         return
     from prefect_dask import DaskTaskRunner
+    api = _prefect_api()
     if address.startswith("local:"):
         import dask as dask_config
         # Each Dask worker keeps a limited extracting process of its own (gkreports.isolation), which a daemonic
         # worker could not start. A real cluster's workers are started with DASK_DISTRIBUTED__WORKER__DAEMON=False.
         dask_config.config.set({"distributed.worker.daemon": False})
+        # Workers run their tasks through the Prefect API: this run's, even when it is a temporary local server
+        # (each worker would otherwise start a server of its own).
         runner = DaskTaskRunner(cluster_kwargs={"n_workers": int(address.split(":", 1)[1]), "threads_per_worker": 1,
-                                                "processes": True, "dashboard_address": None})
+                                                "processes": True, "dashboard_address": None,
+                                                "env": {"PREFECT_API_URL": api}})
     else:
+        if not os.environ.get("PREFECT_API_URL"):
+            raise RuntimeError(f"the workers of the Dask cluster at {address} report their tasks to the Prefect API: "
+                               "set PREFECT_API_URL to a Prefect server they can reach (this run has only a "
+                               "temporary one on 127.0.0.1)")
         runner = DaskTaskRunner(address=address)
     runner.on_dask = True
     with runner:
         yield runner
+
+
+def _prefect_api() -> str:
+    """The URL of the Prefect API this flow run reports to (configured, or the temporary local server)."""
+    from prefect.client.orchestration import get_client
+    with get_client(sync_client=True) as client:
+        return str(client.api_url)
 
 
 class Extraction:

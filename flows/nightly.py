@@ -42,12 +42,28 @@ class RunContext:
 _RUNS: dict[int, RunContext] = {}
 
 
+def _run(run_id: int) -> RunContext:
+    """The run's shared objects. The flow function reaches them only through functions like this one: Dask
+    pickles the flow with each task it sends, and a module-level function travels by name, whereas the flow's
+    own references to a module global (this dict, holding locks and a connection) would travel by value."""
+    return _RUNS[run_id]
+
+
+def _begin(ctx: RunContext) -> None:
+    _RUNS[ctx.run_id] = ctx
+
+
+def _end(run_id: int) -> None:
+    _RUNS.pop(run_id, None)
+
+
 @dataclass
 class NightlyResult:
     portals: list[PortalSummary]
     loads: list[LoadResult] = field(default_factory=list)
     checks: list[CheckSummary] = field(default_factory=list)
-    seconds: dict[str, float] = field(default_factory=dict)  # each stage's wall time, as the flow saw it
+    # wall time: the crawl (extraction runs alongside it), what extraction and loading took after it, the checks
+    seconds: dict[str, float] = field(default_factory=dict)
     spans: list[Span] = field(default_factory=list)  # when the run's own work ran (see flows.batches)
     requests: int = 0
     bytes: int = 0
@@ -60,7 +76,7 @@ class NightlyResult:
 
 @task(cache_policy=NO_CACHE, task_run_name="crawl {portal.region_code} {portal.region_name}")
 def crawl_task(portal: Portal, run_id: int) -> tuple[PortalSummary, Span]:
-    ctx = _RUNS[run_id]
+    ctx = _run(run_id)
     start = time.time()
     return crawl_portal(portal, ctx.fetcher, ctx.archive, ctx.store, ctx.run_id), Span("crawl", start, time.time())
 
@@ -102,7 +118,7 @@ def run_progress(portals: int):
 @task(cache_policy=NO_CACHE)
 def check_task(run_id: int) -> tuple[list[CheckSummary], Span]:
     start = time.time()
-    return run_checks(_RUNS[run_id].store.con)[1], Span("check", start, time.time())
+    return run_checks(_run(run_id).store.con)[1], Span("check", start, time.time())
 
 
 def select(portals: list[Portal], only: list[str] | None) -> list[Portal]:
@@ -131,7 +147,7 @@ def nightly(registry: str = str(DEFAULT_REGISTRY), db: str = str(DEFAULT_DB), ar
         fetcher = Fetcher(FetchSettings(**(settings or {})))
         store = CrawlStore(con)
         run_id = store.start_run(registry, len(portals))
-        _RUNS[run_id] = RunContext(fetcher, RawArchive(archive), store, run_id)
+        _begin(RunContext(fetcher, RawArchive(archive), store, run_id))
     try:
         t0 = time.monotonic()
         writer = con.cursor()  # the flow's own connection: crawl threads write crawl tables through `store`
@@ -139,7 +155,7 @@ def nightly(registry: str = str(DEFAULT_REGISTRY), db: str = str(DEFAULT_DB), ar
         summaries: dict[int, PortalSummary] = {}
         loads: list[LoadResult] = []
         with run_progress(len(portals)) as bar, extraction_runner(dask) as runner:
-            extraction = Extraction(_RUNS[run_id].archive.get, writer, batch or batch_size(), runner, spans,
+            extraction = Extraction(_run(run_id).archive.get, writer, batch or batch_size(), runner, spans,
                                     lambda r: bar.loaded(f"{r.status} {r.source.rsplit('/', 1)[-1][:40]}"))
             futures = {crawl_task.submit(p, run_id): i for i, p in enumerate(portals)}
             # Extraction starts with the first portal crawled, while the others are still being walked; each
@@ -173,7 +189,7 @@ def nightly(registry: str = str(DEFAULT_REGISTRY), db: str = str(DEFAULT_DB), ar
                              {"crawl": t1 - t0, "extract+load": t2 - t1, "check": t3 - t2}, spans, fetcher.requests,
                              fetcher.bytes, fetcher.waited)
     finally:
-        _RUNS.pop(run_id, None)
+        _end(run_id)
         fetcher.close()
         con.close()
 

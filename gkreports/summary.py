@@ -47,7 +47,7 @@ def print_nightly(result, db, console: Console | None = None, errors_per_portal:
         console.print(f"load failed: {r.source}: {r.message}", markup=False)
     secs = result.seconds
     console.print(f"{result.requests} requests, {result.bytes:,} bytes, {result.waited:.1f} s waiting on rate limits; "
-                  f"crawl {secs.get('crawl', 0):.1f} s, load {secs.get('load', 0):.1f} s, "
+                  f"crawl {secs.get('crawl', 0):.1f} s, then extraction and load {secs.get('extract+load', 0):.1f} s more, "
                   f"check {secs.get('check', 0):.1f} s", markup=False)
     if result.checks:
         console.print(format_summary(result.checks), markup=False)

@@ -65,3 +65,19 @@ def test_one_dead_portal_does_not_fail_the_run_but_nothing_done_does(prefect_har
     assert "110105 朝阳区" in out and "230102 道里区" in out and "network error" in out
     assert main(["--registry", str(tmp_path / "dead.toml")] + args) == 1
     assert main(["--registry", str(tmp_path / "mixed.toml"), "--only", "999999"] + args) == 2
+
+
+def test_the_nightly_flow_on_dask_loads_what_it_loads_on_this_machine(prefect_harness, demo, tmp_path):
+    pytest.importorskip("prefect_dask", reason="prefect-dask is not installed")
+    site, server = demo
+    registry = "\n".join(site.portal(k).toml(server.base_url) for k in ("trs", "hanweb"))
+    seen = []
+    for where in (None, "local:1"):
+        db = str(tmp_path / f"{where or 'here'}.duckdb".replace(":", "-"))
+        result = nightly("demo", db, str(tmp_path / "raw"), registry_text=registry, check=False, dask=where, batch=4)
+        assert {s.stage for s in result.spans} >= {"crawl", "extract", "load"}
+        con = duckdb.connect(db, read_only=True)
+        seen.append((con.execute("SELECT * EXCLUDE (loaded_at) FROM documents ORDER BY ALL").fetchall(),
+                     con.execute("SELECT * FROM facts ORDER BY ALL").fetchall()))
+        con.close()
+    assert seen[0] == seen[1] and len(seen[0][0]) == sum(len(site.portal(k).expected) for k in ("trs", "hanweb"))
