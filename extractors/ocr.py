@@ -2,10 +2,13 @@
 
 A picture is deskewed and, when small, enlarged; the table grid is found from its ruling lines and every cell
 becomes a grid cell, merged cells once, exactly as the HTML reader gives them, so `extractors.report` maps
-rows by their labels (never by position). Every cell with ink is read twice, independently: once from a crop
-tight to its ink (binarised), once from rapidocr's whole-picture pass. A cell gets its text only when both reads
-are the same number; otherwise it carries a placeholder and both reads, and `extractors.certainty` decides what
-each cell is. A picture without ruling lines falls back to grouping the whole-picture boxes by position.
+rows by their labels (never by position). Every cell with ink is read from a crop tight to its ink (binarised);
+a one-line cell without Chinese characters is read a second time, independently, from the greyscale picture
+around that ink (another crop, another scale). A cell gets its text only when both reads are the same number;
+otherwise it carries a placeholder and both reads, and `extractors.certainty` decides what each cell is. A
+picture without ruling lines falls back to rapidocr's whole-picture pass, its boxes grouped by position.
+A table picture costs about 1.5 s of CPU (a dense table 三, noisy, about 3.5 s), spread over 2 cores while reading;
+`bench/accuracy.py` reports the wall and CPU time per page.
 """
 from __future__ import annotations
 
@@ -60,9 +63,12 @@ def engine():
             _engine = RapidOCR(params={"Global.use_cls": False, "Global.log_level": "error",
                                        "Global.max_side_len": 2000, "Det.limit_type": "max",
                                        "Det.limit_side_len": 1280, "Det.model_path": str(det),
+                                       # these two apply to the whole-picture pass only (read_crops batches
+                                       # its own): no padding of one digit to 320 px, 5× faster, as exact
                                        "Rec.model_path": str(rec), "Rec.rec_batch_num": 6,
-                                       # no padding of short crops (one digit) to 320 px: 5× faster, as exact
-                                       "Rec.rec_img_shape": [3, 48, 48]})
+                                       "Rec.rec_img_shape": [3, 48, 48],
+                                       # one thread per session, which then never spins: see REC_THREADS
+                                       "EngineConfig.onnxruntime.intra_op_num_threads": 1})
         return _engine
 
 
@@ -305,15 +311,93 @@ def page_boxes(gray) -> list[tuple[tuple[float, float, float, float], str]]:
     return out
 
 
+# How the recogniser runs on crops (`read_crops`), as measured on 2 cores shared with other work (issue 8). Its
+# convolutions cost in proportion to the pixels fed in, not per call: batches of 8 to 64 one-digit crops cost the
+# same per crop, and padding one digit to less than 48 px is no faster. What pays:
+# - reading each distinct crop once (a clean picture prints the same 0 in dozens of cells): −30 % CPU on a mix of
+#   clean and noisy pictures;
+# - one onnxruntime thread per run, two batches at once: onnxruntime's default (a thread per core, spinning while
+#   it waits) spent 1.7–1.9 times the CPU for the same reads once other processes shared the cores, and the
+#   extraction pool runs one worker per core;
+# - each crop padded to a width of its own (rapidocr pads a batch to its widest crop), so a read does not depend
+#   on its neighbours; one digit to 64 px rather than 48: on the 21 noisy 96-dpi pictures of the bench both reads
+#   agree on a number in 1328 of 1347 cells against 1312, and as one failed cell leaves its whole rule uncertain,
+#   that is a quarter more certain cells there (865 → 1083), none wrong.
+REC_HEIGHT = 48
+REC_MIN_WIDTH = 64
+REC_WIDTH_STEP = 8  # the network gives one output column per 8 px: wider crops are padded to a multiple of 8
+REC_BATCH_PIXELS = 48 * 64 * 32  # input pixels per batch: 32 one-digit crops
+REC_THREADS = 2  # batches recognised at once, each on its own single-threaded run of the session
+
+
+def _rec_input(crop):
+    """A crop as the recogniser takes it: 48 px high, its width in proportion, scaled to [-1, 1] (rapidocr's
+    resizing and scaling; one grey channel, repeated into three when batched)."""
+    import math
+
+    import cv2
+    import numpy as np
+    h, w = crop.shape[:2]
+    width = max(1, math.ceil(REC_HEIGHT * w / h))
+    resized = cv2.resize(crop, (width, REC_HEIGHT)).astype(np.float32)
+    return (resized / 255.0 - 0.5) / 0.5
+
+
+def rec_width(width: int) -> int:
+    """The padded width of a crop `width` px wide at 48 px high: a function of the crop alone."""
+    return max(REC_MIN_WIDTH, -(-width // REC_WIDTH_STEP) * REC_WIDTH_STEP)
+
+
 def read_crops(crops: list) -> list[str]:
-    """The recogniser alone on each crop (one line of text each), without detection."""
+    """The recogniser alone on each greyscale crop (one line of text each), without detection.
+
+    Each crop is resized to 48 px high and padded on the right (with rapidocr's padding, 0 after scaling) to
+    `rec_width`, which depends on that crop alone, so its read does not depend on which other crops share its
+    batch or on their order; crops of one padded width are batched together. Pixel-identical crops (the same
+    digit printed in many cells of a clean picture) are read once: the read is a function of the crop, so
+    it is the one each of them would get."""
     if not crops:
         return []
     import numpy as np
-    from rapidocr.ch_ppocr_rec.typings import TextRecInput
     recogniser = engine()._load_rec_model()
-    result = recogniser(TextRecInput(img=[np.dstack([c] * 3) for c in crops]))
-    return [clean_read(t) for t in result.txts]
+    first: dict[bytes, int] = {}
+    which: list[int] = []  # crop → index of its first pixel-identical crop among the distinct ones
+    distinct = []
+    for c in crops:
+        key = repr(c.shape).encode() + np.ascontiguousarray(c).tobytes()
+        if key not in first:
+            first[key] = len(distinct)
+            distinct.append(c)
+        which.append(first[key])
+    inputs = [_rec_input(c) for c in distinct]
+    by_width: dict[int, list[int]] = {}
+    for i, x in enumerate(inputs):
+        by_width.setdefault(rec_width(x.shape[1]), []).append(i)
+    batches: list[tuple[int, list[int]]] = []
+    for width, members in sorted(by_width.items()):
+        size = max(1, REC_BATCH_PIXELS // (REC_HEIGHT * width))
+        batches += [(width, members[k:k + size]) for k in range(0, len(members), size)]
+
+    def run(batch: tuple[int, list[int]]) -> list[str]:
+        width, members = batch
+        tensor = np.zeros((len(members), 3, REC_HEIGHT, width), dtype=np.float32)
+        for k, i in enumerate(members):
+            tensor[k, :, :, :inputs[i].shape[1]] = inputs[i]
+        lines, _ = recogniser.postprocess_op(recogniser.session(tensor), False)
+        return [clean_read(text) for text, _score in lines]
+
+    if REC_THREADS > 1 and len(batches) > 1:
+        from concurrent.futures import ThreadPoolExecutor
+        batches.sort(key=lambda b: -b[0] * len(b[1]))  # the largest first, so the threads end together
+        with ThreadPoolExecutor(REC_THREADS, thread_name_prefix="ocr-rec") as pool:
+            results = list(pool.map(run, batches))
+    else:
+        results = [run(b) for b in batches]
+    texts = [""] * len(distinct)
+    for (_, members), reads in zip(batches, results):
+        for i, text in zip(members, reads):
+            texts[i] = text
+    return [texts[i] for i in which]
 
 
 def text_lines(bw, box: tuple[int, int, int, int], text_h: float) -> list[tuple[int, int, int, int]]:
