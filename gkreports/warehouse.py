@@ -318,8 +318,11 @@ def _insert_batch(con, documents, superseded_in_db, keyed, cells, heads, reports
                     [superseded_in_db])
     if not keyed:
         return
-    # A document written here has no cells yet: it was never loaded, or it failed (and a failure has no cells).
     batch_cells = pd.DataFrame(cells)  # noqa: F841
+    # A document written here normally has no cells yet (never loaded, or failed); cells left behind by a
+    # document row deleted by hand are replaced, not duplicated.
+    con.execute("DELETE FROM document_facts WHERE document_id IN (SELECT unnest(?))",
+                [[i.document_id for i in keyed]])
     con.execute("INSERT INTO document_facts BY NAME SELECT document_id, table_name, row_name, column_name, value,"
                 " raw, semantic, reads FROM batch_cells")
     if reports:
