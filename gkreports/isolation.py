@@ -15,6 +15,7 @@ import multiprocessing
 import os
 import resource
 import signal
+import sys
 import threading
 import time
 from concurrent.futures import CancelledError, ThreadPoolExecutor
@@ -65,9 +66,11 @@ def _start_worker(limits: Limits) -> None:
 
 def _stopped(*_) -> None:
     """pebble stops a worker past its time with SIGTERM: end any LibreOffice it started (its own session keeps it
-    out of reach otherwise), then exit at once."""
-    from extractors.ole import kill_conversions
-    kill_conversions()
+    out of reach otherwise), then exit at once. A worker stopped while still importing the readers (an idle one, at
+    exit) has started none, and must not import them half-way now."""
+    ole = sys.modules.get("extractors.ole")
+    if ole is not None and hasattr(ole, "kill_conversions"):
+        ole.kill_conversions()
     os._exit(1)
 
 
