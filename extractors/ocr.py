@@ -207,7 +207,6 @@ def find_tables(bw, text_h: float) -> list[Table]:
     """Ruled tables: each closed box between ruling lines is a cell; merged cells are one box spanning several
     rows or columns of the table's edges."""
     import cv2
-    import numpy as np
     horizontal, vertical = ruling(bw, text_h)
     lines = cv2.bitwise_or(horizontal, vertical)
     n, _, stats, _ = cv2.connectedComponentsWithStats(lines, connectivity=8)
@@ -263,7 +262,6 @@ def _renumber(table: Table) -> Table:
 def ink_box(bw, cell: Cell, text_h: float) -> tuple[int, int, int, int] | None:
     """The tight box around a cell's ink, away from its rules; None when the cell is empty (specks ignored)."""
     import cv2
-    import numpy as np
     inset = max(3, int(text_h * 0.15))
     x0, y0, x1, y1 = cell.x0 + inset, cell.y0 + inset, cell.x1 - inset, cell.y1 - inset
     if x1 <= x0 or y1 <= y0:
