@@ -84,6 +84,9 @@ class Report:
     narrative: list[NarrativeFact] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)  # "t3.granted.total" style addresses
     notes: list[str] = field(default_factory=list)
+    # The report's prose outside tables 二–四 (extractors.report.narrative_prose), for gkreports.narrative's
+    # signature; None when not read from a layout. Not part of the report's JSON.
+    prose: str | None = None
 
     @property
     def status(self) -> str:

@@ -381,6 +381,26 @@ def _all_text(layout: Layout) -> str:
     return "\n".join(parts)
 
 
+def narrative_prose(layout: Layout) -> str:
+    """The report's prose: its paragraphs outside tables 二, 三 and 四 (and not their headings), without the title."""
+    parts, in_tables = [], False
+    title = (layout.title or "").strip()
+    for block in layout.blocks:
+        if not isinstance(block, Paragraph):
+            continue
+        kind = classify_heading(block.text)
+        if kind in ("t2", "t3", "t4"):
+            in_tables = True
+            continue
+        if kind == "end":
+            in_tables = False
+            continue
+        if in_tables or block.text.strip() == title:
+            continue
+        parts.append(block.text)
+    return "\n".join(parts)
+
+
 def report_from_layout(layout: Layout, source: str | None = None) -> Report:
     text = _all_text(layout)
     paragraphs = [b.text for b in layout.blocks if isinstance(b, Paragraph)]
@@ -392,6 +412,7 @@ def report_from_layout(layout: Layout, source: str | None = None) -> Report:
                     region_code=meta.region.code if meta.region else None,
                     template=TEMPLATE_2021, media_type=layout.media_type, published=layout.published)
     report.narrative = narrative_facts(intro)
+    report.prose = narrative_prose(layout)
     report.notes.extend(meta.notes)
 
     if meta.year is not None and meta.year <= 2018:

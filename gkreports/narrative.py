@@ -36,33 +36,15 @@ def signature(text: str) -> tuple[int, int, list[int]]:
     """(characters, distinct shingles, MinHash values) of a text."""
     grams = shingles(text)
     m = MinHash(num_perm=PERMUTATIONS, seed=SEED)
-    for g in grams:
-        m.update(g.encode("utf-8"))
+    m.update_batch([g.encode("utf-8") for g in grams])  # the same values as update() per shingle, 5× cheaper
     return len(normalize(text)), len(grams), [int(v) for v in m.hashvalues]
 
 
 def narrative_text(data: bytes, name: str | None = None) -> str:
-    """The prose of a report document: its paragraphs outside tables 二, 三 and 四 (and not their headings)."""
+    """The prose of a report document, read again from its bytes (extraction keeps it as `Report.prose`)."""
     from extractors import read_layout
-    from extractors.model import Paragraph
-    from extractors.report import classify_heading
-    layout = read_layout(data, name)
-    parts, in_tables = [], False
-    title = (layout.title or "").strip()
-    for block in layout.blocks:
-        if not isinstance(block, Paragraph):
-            continue
-        kind = classify_heading(block.text)
-        if kind in ("t2", "t3", "t4"):
-            in_tables = True
-            continue
-        if kind == "end":
-            in_tables = False
-            continue
-        if in_tables or block.text.strip() == title:
-            continue
-        parts.append(block.text)
-    return "\n".join(parts)
+    from extractors.report import narrative_prose
+    return narrative_prose(read_layout(data, name))
 
 
 def _document_bytes(document_id: str, source: str, archive: Path | None) -> bytes:

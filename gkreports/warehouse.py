@@ -85,6 +85,9 @@ class Extracted:
     reason: str | None = None  # a failure's stable code
     message: str | None = None
     recorded: bool = True  # False: the bytes could not be read, so there is no document to list
+    # The prose's MinHash (gkreports.narrative.signature: characters, shingles, values), made where the document
+    # was read, so that no step after extraction reads the document again.
+    narrative: tuple[int, int, list[int]] | None = None
 
     @property
     def failure(self) -> str:
@@ -99,7 +102,11 @@ def extracted(data: bytes, source: str, outcome: Report | ExtractionError) -> Ex
         outcome = ExtractionError("metadata_missing", "the report's publisher or year could not be read from its "
                                   "title or text", source)
     if isinstance(outcome, Report):
-        return Extracted(source, doc_id, size, outcome.media_type, report=outcome)
+        narrative = None
+        if outcome.prose is not None:
+            from gkreports.narrative import signature
+            narrative, outcome.prose = signature(outcome.prose), None  # the signature travels on, not the text
+        return Extracted(source, doc_id, size, outcome.media_type, report=outcome, narrative=narrative)
     return Extracted(source, doc_id, size, MEDIA_TYPES.get(sniff(data)), reason=outcome.reason,
                      message=outcome.message)
 
@@ -269,11 +276,13 @@ def write_batch(con, items: list[Extracted]) -> list[LoadResult]:
     heads = [{"document_id": i.document_id, "region_code": i.report.region_code, "publisher": i.report.publisher,
               "year": i.report.year, "template": i.report.template} for i in facts_of]
     cells = _cell_columns(keyed)
+    signatures = [{"document_id": i.document_id, "characters": i.narrative[0], "shingles": i.narrative[1],
+                   "signature": i.narrative[2], "computed_at": now} for i in reported if i.narrative is not None]
     in_db = [d for d in superseded if d not in results]
     con.execute("BEGIN TRANSACTION")
     try:
         _insert_batch(con, documents, in_db, keyed, cells, heads, reports, narrative,
-                      _region_rows(i.report.region_code for i in reported))
+                      _region_rows(i.report.region_code for i in reported), signatures)
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")
@@ -302,12 +311,15 @@ def _report_key(report: Report) -> str:
     return f"{report.region_code or ''}|{report.publisher}|{report.year}"
 
 
-def _insert_batch(con, documents, superseded_in_db, keyed, cells, heads, reports, narrative, regions):
+def _insert_batch(con, documents, superseded_in_db, keyed, cells, heads, reports, narrative, regions, signatures):
     """The batch's rows, inside the caller's transaction."""
     replaced_docs = [d["document_id"] for d in documents]  # a former failure of the same bytes
     if replaced_docs:
         con.execute("DELETE FROM documents WHERE document_id IN (SELECT unnest(?))", [replaced_docs])
         _insert_rows(con, "documents", documents)
+    if signatures:  # keyed by the bytes: a signature already there is the same one
+        incoming = pd.DataFrame(signatures)  # noqa: F841
+        con.execute("INSERT OR IGNORE INTO narrative_signatures BY NAME SELECT * FROM incoming")
     if regions:
         incoming = pd.DataFrame(regions)  # noqa: F841  (DuckDB's replacement scan)
         con.execute("INSERT OR IGNORE INTO regions BY NAME SELECT * FROM incoming")

@@ -80,6 +80,27 @@ def test_the_reference_load_exercises_the_order_rules(sequential):
     assert sum(r.replaced is not None for r in results) == 2  # the .txt by the article, the article by the PDF
 
 
+def test_narrative_signatures_come_with_the_load_and_equal_a_second_reading(corpus, tmp_path):
+    """The prose's signature is made where the document is read: nothing after extraction reads it again, and
+    the signature is the one reading the bytes again gives."""
+    from pathlib import Path
+    from gkreports.narrative import narrative_text, refresh_signatures, signature
+    con = connect(tmp_path / "warehouse.duckdb")
+    try:
+        load_files(con, [corpus])
+        rows = con.execute("SELECT d.source, s.characters, s.shingles, s.signature FROM narrative_signatures s"
+                           " JOIN documents d USING (document_id) ORDER BY d.source").fetchall()
+        current = con.execute("SELECT count(*) FROM reports").fetchone()[0]
+        reads = []
+        assert refresh_signatures(con, read=lambda doc_id, source: reads.append(source)) == 0 and not reads
+    finally:
+        con.close()
+    assert len(rows) >= current == 7  # every current report's document, and the alternate and superseded ones
+    for source, characters, shingles, values in rows:
+        assert (characters, shingles, values) == signature(narrative_text(Path(source).read_bytes(), source)), source
+    assert any(characters > 300 for _, characters, _, _ in rows)  # real prose, not empty signatures
+
+
 def test_batched_flow_gives_the_same_warehouse(corpus, sequential, tmp_path, prefect_harness):
     db = tmp_path / "warehouse.duckdb"
     out = build_warehouse(corpus, db, batch=3)
