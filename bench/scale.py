@@ -3,13 +3,16 @@ extracted, loaded and checked by the real flow — and crawled again unchanged �
 
     python bench/scale.py 100 1000 10000        # one line per N, then how each stage's cost per document grows
     python bench/scale.py 1000 --dask local:2   # extraction on a local Dask cluster of 2 workers
-    python bench/scale.py --speedup 300         # extraction on 1 and 2 Dask workers, side by side
+    python bench/scale.py --speedup 400         # extraction on 1 and 2 Dask workers, side by side
 
 Each N runs in a process of its own (a fresh warehouse, archive and Prefect engine; its own peak memory). The
-corpus is generated once per N under --cache and served from disk. Figures per N:
+corpus is generated once per N under --cache and served from disk by a process of its own. Figures per N:
 - wall: the flow as the operator waits for it; peak MB: the largest resident size of the flow's process and of
   any one extracting process;
 - per stage, documents per second over that stage's wall time (spans of the run's own work, see flows.batches);
+  the load's CPU time per document in the writing thread (its wall time includes waiting for the interpreter,
+  which the flow shares with the crawl's threads); check and publish (narrative signatures, the readers' copy) in
+  seconds;
 - Prefect: the share of the wall time in which none of the run's own work was running. The runs report to a
   Prefect server started once beforehand, as the nightly deployment does (`gkreports serve`); what a run without
   one pays to start a temporary server is measured on its own line;
@@ -22,6 +25,7 @@ import argparse
 import json
 import os
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -60,7 +64,6 @@ def one(n: int, cache: Path, dask: str | None, batch: int | None) -> dict:
     import flows  # noqa: F401
     from flows.batches import orchestration_share
     from flows.nightly import nightly
-    from demo_portals import DemoServer
     from demo_portals.scale import build_scale_site
     import duckdb
 
@@ -68,15 +71,16 @@ def one(n: int, cache: Path, dask: str | None, batch: int | None) -> dict:
     site = build_scale_site(n, cache)
     generate_s = time.monotonic() - started
     expected = sum(len(p.expected) for p in site.portals)
-    with tempfile.TemporaryDirectory(prefix="gkreports-scale-") as tmp, DemoServer(site) as server:
+    with tempfile.TemporaryDirectory(prefix="gkreports-scale-") as tmp, PortalServer(n, cache) as base_url:
         db, archive = Path(tmp) / "warehouse.duckdb", Path(tmp) / "raw"
-        registry = site.registry_toml(server.base_url)
+        registry = site.registry_toml(base_url)
         runs = []
         for label in ("first", "re-run"):
             start = time.time()
             result = nightly(f"scale {n}", str(db), str(archive), registry_text=registry, dask=dask, batch=batch)
             end = time.time()
             runs.append({"label": label, "wall": end - start, "stages": _stage_seconds(result.spans),
+                         "load_cpu": sum(s.cpu or 0.0 for s in result.spans if s.stage == "load"),
                          "prefect": orchestration_share(result.spans, start, end), "requests": result.requests,
                          "extracted": sum(r.status != "unchanged" for r in result.loads),
                          "documents": sum(len(p.found_documents) for p in result.portals)})
@@ -94,7 +98,10 @@ def one(n: int, cache: Path, dask: str | None, batch: int | None) -> dict:
 
 
 def speedup(n: int, cache: Path, batch: int | None) -> dict:
-    """Extraction of the same N documents on a local Dask cluster of 1 and of 2 workers, in this order."""
+    """The same N documents extracted on a local Dask cluster of 1 and of 2 workers, in the order 1, 2, 2, 1 (so
+    that a drift in the machine's load cancels): the wall time from the first batch submitted to the last one
+    back, each worker's extracting process started beforehand; then the whole folder flow (extract, load, check)
+    on 1 and on 2 workers, cluster start included."""
     import flows  # noqa: F401
     from flows.pipeline import build_warehouse
     from demo_portals.scale import build_scale_site
@@ -103,12 +110,61 @@ def speedup(n: int, cache: Path, batch: int | None) -> dict:
     folder = Path(tempfile.mkdtemp(prefix="gkreports-speedup-"))
     for path, resource_ in site.documents():  # the report files themselves, as a folder
         (folder / path).write_bytes(resource_)
-    out = {"n": n}
+    size = batch or 20
+    out = {"n": n, "batch": size, "extract": {1: [], 2: []}, "flow": {}}
+    for workers in (1, 2, 2, 1):
+        seconds, done = extraction_only(sorted(folder.iterdir()), f"local:{workers}", size)
+        assert done == n, (done, n)
+        out["extract"][workers].append(seconds)
     for workers in (1, 2):
         with tempfile.TemporaryDirectory() as tmp:
-            result = build_warehouse(folder, Path(tmp) / "w.duckdb", dask=f"local:{workers}", batch=batch or 20)
-        out[workers] = _stage_seconds(result.spans)["extract"]
+            started = time.time()
+            build_warehouse(folder, Path(tmp) / "w.duckdb", dask=f"local:{workers}", batch=size)
+            out["flow"][workers] = time.time() - started
     return out
+
+
+def extraction_only(paths: list[Path], dask: str, size: int) -> tuple[float, int]:
+    """Extraction alone on the cluster at `dask`, through the flow's own extraction task, nothing written."""
+    from prefect import flow
+    from flows.batches import extract_task, extraction_runner, read_file, warm_workers
+    from gkreports.warehouse import Job, batches
+
+    @flow(name="extraction-only")
+    def run() -> tuple[float, int]:
+        jobs = [Job(str(p), str(p)) for p in paths]
+        with extraction_runner(dask) as runner:
+            warm_workers(runner, wait=True)
+            started = time.time()
+            futures = [runner.submit(extract_task, {"jobs": part, "read": read_file, "number": i, "workers": 1})
+                       for i, part in enumerate(batches(jobs, size), 1)]
+            done = sum(len(future.result()[0]) for future in futures)
+            return time.time() - started, done
+    return run()
+
+
+class PortalServer:
+    """The scale corpus served by `python -m demo_portals serve` in a process of its own: real portals are other
+    machines, and a server in the flow's process would take its interpreter (the GIL) from the flow's threads."""
+
+    def __init__(self, n: int, cache: Path):
+        self.args = [sys.executable, "-m", "demo_portals", "serve", "--scale", str(n), "--scale-root", str(cache),
+                     "--port", str(_free_port())]
+
+    def __enter__(self) -> str:
+        self.process = subprocess.Popen(self.args, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                                        text=True)
+        first = self.process.stdout.readline().strip()
+        if not first.startswith("# base URL: "):
+            self.process.kill()
+            raise SystemExit(f"the portal server did not start ({first!r})")
+        import threading
+        threading.Thread(target=self.process.stdout.read, daemon=True).start()  # the registry it prints next
+        return first.removeprefix("# base URL: ")
+
+    def __exit__(self, *exc):
+        self.process.terminate()
+        self.process.wait(timeout=30)
 
 
 def _free_port() -> int:
@@ -163,8 +219,9 @@ def _child(args: list[str]) -> dict:
 
 def format_runs(rows: list[dict]) -> str:
     lines = [f"{'N':>6} {'found':>6} {'loaded':>6} {'wall s':>8} {'peak MB flow/worker':>20}  "
-             + "  ".join(f"{s + ' doc/s':>13}" for s in ("crawl", "extract", "load")) + f" {'check s':>8}"
-             f" {'Prefect':>8} {'re-run s':>9} {'ratio':>6} {'re-extr':>7} {'304':>6} {'MB/1k docs':>10}"]
+             + "  ".join(f"{s + ' doc/s':>13}" for s in ("crawl", "extract", "load")) + f" {'load CPU ms/doc':>15}"
+             f" {'check s':>8} {'publish s':>9} {'Prefect':>8} {'re-run s':>9} {'ratio':>6} {'re-extr':>7} {'304':>6}"
+             f" {'MB/1k docs':>10}"]
     for r in rows:
         first, again = r["runs"]
         st = first["stages"]
@@ -172,7 +229,9 @@ def format_runs(rows: list[dict]) -> str:
         lines.append(f"{r['n']:>6} {first['documents']:>6} {r['loaded']:>6} {first['wall']:>8.1f} "
                      f"{r['peak_mb']['flow']:>9.0f}/{r['peak_mb']['worker']:<10.0f} "
                      + "  ".join(f"{rate[s]:>13.1f}" for s in ("crawl", "extract", "load"))
-                     + f" {st.get('check', 0):>8.2f} {first['prefect']:>8.1%} {again['wall']:>9.1f}"
+                     + f" {first['load_cpu'] / max(first['documents'], 1) * 1000:>15.1f}"
+                     + f" {st.get('check', 0):>8.2f} {st.get('publish', 0):>9.2f} {first['prefect']:>8.1%}"
+                       f" {again['wall']:>9.1f}"
                        f" {again['wall'] / first['wall']:>6.1%} {again['extracted']:>7} {r['not_modified']:>6}"
                        f" {r['db_mb'] / r['n'] * 1000:>10.1f}")
     if len(rows) > 1:
@@ -180,10 +239,12 @@ def format_runs(rows: list[dict]) -> str:
         lines.append(f"\ncost per document relative to N = {base['n']} (1.00 = linear growth):")
         for r in rows[1:]:
             parts = []
-            for stage in ("crawl", "extract", "load", "check"):
+            for stage in ("crawl", "extract", "load", "check", "publish"):
                 a = base["runs"][0]["stages"].get(stage, 0) / base["n"]
                 b = r["runs"][0]["stages"].get(stage, 0) / r["n"]
                 parts.append(f"{stage} {b / a:.2f}" if a else f"{stage} -")
+            a, b = base["runs"][0]["load_cpu"] / base["n"], r["runs"][0]["load_cpu"] / r["n"]
+            parts.append(f"load CPU {b / a:.2f}" if a else "load CPU -")
             parts.append(f"wall {r['runs'][0]['wall'] / r['n'] / (base['runs'][0]['wall'] / base['n']):.2f}")
             lines.append(f"  N = {r['n']}: " + ", ".join(parts))
     return "\n".join(lines)
@@ -222,8 +283,14 @@ def _main(args, cache: Path) -> int:
     extra = [*(["--dask", args.dask] if args.dask else []), *(["--batch", str(args.batch)] if args.batch else [])]
     if args.speedup:
         r = _child(["--speedup", str(args.speedup), "--cache", str(cache), *extra])
-        print(f"extraction of {r['n']} documents on a local Dask cluster: 1 worker {r['1']:.1f} s, 2 workers "
-              f"{r['2']:.1f} s: speed-up {r['1'] / r['2']:.2f}×")
+        one_, two = (statistics.mean(r["extract"][k]) for k in ("1", "2"))
+        print(f"{r['n']} documents in batches of {r['batch']} on a local Dask cluster (runs in the order 1, 2, 2, 1 "
+              "workers; s each):")
+        print(f"  extraction alone: 1 worker {one_:.1f} s ({', '.join(f'{x:.1f}' for x in r['extract']['1'])}), "
+              f"2 workers {two:.1f} s ({', '.join(f'{x:.1f}' for x in r['extract']['2'])}): speed-up {one_ / two:.2f}×")
+        f1, f2 = r["flow"]["1"], r["flow"]["2"]
+        print(f"  the folder flow (cluster start, extract, load, check): 1 worker {f1:.1f} s, 2 workers {f2:.1f} s: "
+              f"speed-up {f1 / f2:.2f}×")
         return 0
     rows = []
     for n in args.n:

@@ -26,6 +26,7 @@ from prefect.task_runners import ThreadPoolTaskRunner
 from prefect.utilities.annotations import quote
 
 from extractors.limits import Limits
+from gkreports.isolation import warm
 from gkreports.warehouse import Extracted, Job, LoadResult, batches, extract_jobs, write_batch
 
 BATCH_SIZE = 50  # documents per extraction task and per load transaction (GKREPORTS_BATCH_SIZE)
@@ -45,6 +46,7 @@ class Span:
     stage: str
     start: float
     end: float
+    cpu: float | None = None  # CPU seconds of the thread that did the work, where that is the whole of it (load)
 
 
 @contextmanager
@@ -86,8 +88,9 @@ def extract_task(jobs: list[Job], read, number: int, workers: int | None = None)
 
 @task(cache_policy=NO_CACHE, task_run_name="load batch {number}")
 def load_task(con, extracted: list[Extracted], number: int) -> tuple[list[LoadResult], Span]:
-    start = time.time()
-    return write_batch(con, extracted), Span("load", start, time.time())
+    start, cpu = time.time(), time.thread_time()
+    loaded = write_batch(con, extracted)
+    return loaded, Span("load", start, time.time(), time.thread_time() - cpu)
 
 
 @contextmanager
@@ -99,6 +102,7 @@ def extraction_runner(dask: str | None):
     address = dask or os.environ.get("GKREPORTS_DASK") or None
     if not address:
         with ThreadPoolTaskRunner(max_workers=2) as runner:
+            warm()  # the extracting processes start beside the crawl, not with the first batch
             yield runner
         return
     from prefect_dask import DaskTaskRunner
@@ -107,7 +111,9 @@ def extraction_runner(dask: str | None):
         import dask as dask_config
         # Each Dask worker keeps a limited extracting process of its own (gkreports.isolation), which a daemonic
         # worker could not start. A real cluster's workers are started with DASK_DISTRIBUTED__WORKER__DAEMON=False.
-        dask_config.config.set({"distributed.worker.daemon": False})
+        # The worker's statistical profiler samples every thread every 10 ms: CPU the extraction needs on a
+        # machine with as many cores as workers.
+        dask_config.config.set({"distributed.worker.daemon": False, "distributed.worker.profile.enabled": False})
         # Workers run their tasks through the Prefect API: this run's, even when it is a temporary local server
         # (each worker would otherwise start a server of its own).
         runner = DaskTaskRunner(cluster_kwargs={"n_workers": int(address.split(":", 1)[1]), "threads_per_worker": 1,
@@ -121,7 +127,20 @@ def extraction_runner(dask: str | None):
         runner = DaskTaskRunner(address=address)
     runner.on_dask = True
     with runner:
+        warm_workers(runner)
         yield runner
+
+
+def warm_workers(runner, wait: bool = False) -> None:
+    """Start each Dask worker's extracting process now (1–2 s of start-up and imports), beside the crawl; with
+    `wait`, return when every worker's is ready."""
+    runner.client.run(_warm_worker, wait, wait=wait)
+
+
+async def _warm_worker(ready: bool) -> None:
+    """On a Dask worker (a coroutine: Dask runs only those without waiting; a thread keeps its event loop free)."""
+    import asyncio
+    await asyncio.to_thread(warm, replace(Limits.from_env(), workers=1), ready)  # the limits extract_task uses
 
 
 def _prefect_api() -> str:

@@ -279,14 +279,20 @@ def write_batch(con, items: list[Extracted]) -> list[LoadResult]:
     signatures = [{"document_id": i.document_id, "characters": i.narrative[0], "shingles": i.narrative[1],
                    "signature": i.narrative[2], "computed_at": now} for i in reported if i.narrative is not None]
     in_db = [d for d in superseded if d not in results]
-    con.execute("BEGIN TRANSACTION")
-    try:
-        _insert_batch(con, documents, in_db, keyed, cells, heads, reports, narrative,
-                      _region_rows(i.report.region_code for i in reported), signatures)
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
+    regions = _region_rows(i.report.region_code for i in reported)
+    for clean in (False, True):
+        con.execute("BEGIN TRANSACTION")
+        try:
+            _insert_batch(con, documents, in_db, keyed, cells, heads, reports, narrative, regions, signatures, clean)
+            con.execute("COMMIT")
+            break
+        except duckdb.ConstraintException:
+            con.execute("ROLLBACK")
+            if clean:
+                raise
+        except Exception:
+            con.execute("ROLLBACK")
+            raise
     first = {}
     for item in items:
         first.setdefault(item.document_id, item)
@@ -311,8 +317,10 @@ def _report_key(report: Report) -> str:
     return f"{report.region_code or ''}|{report.publisher}|{report.year}"
 
 
-def _insert_batch(con, documents, superseded_in_db, keyed, cells, heads, reports, narrative, regions, signatures):
-    """The batch's rows, inside the caller's transaction."""
+def _insert_batch(con, documents, superseded_in_db, keyed, cells, heads, reports, narrative, regions, signatures,
+                  clean: bool = False):
+    """The batch's rows, inside the caller's transaction. `clean`: first delete cells the batch's documents left
+    behind (see below)."""
     replaced_docs = [d["document_id"] for d in documents]  # a former failure of the same bytes
     if replaced_docs:
         con.execute("DELETE FROM documents WHERE document_id IN (SELECT unnest(?))", [replaced_docs])
@@ -331,10 +339,12 @@ def _insert_batch(con, documents, superseded_in_db, keyed, cells, heads, reports
     if not keyed:
         return
     batch_cells = pd.DataFrame(cells)  # noqa: F841
-    # A document written here normally has no cells yet (never loaded, or failed); cells left behind by a
-    # document row deleted by hand are replaced, not duplicated.
-    con.execute("DELETE FROM document_facts WHERE document_id IN (SELECT unnest(?))",
-                [[i.document_id for i in keyed]])
+    # A document written here has no cells yet (never loaded, or failed). Cells left behind by a document row
+    # deleted by hand make the insert fail on the key; the caller then writes the batch again with `clean`, and
+    # they are replaced. Deleting first every time would scan all of document_facts for every batch.
+    if clean:
+        con.execute("DELETE FROM document_facts WHERE document_id IN (SELECT unnest(?))",
+                    [[i.document_id for i in keyed]])
     con.execute("INSERT INTO document_facts BY NAME SELECT document_id, table_name, row_name, column_name, value,"
                 " raw, semantic, reads FROM batch_cells")
     if reports:

@@ -109,3 +109,19 @@ def test_reports_overview(fresh_db, hulan_2023):
                            " applications_handled, applications_granted, admin_reviews, lawsuits"
                            " FROM reports_overview").fetchall()
     assert row == [("230111", "呼兰区", "哈尔滨市呼兰区人民政府", 2023, "ok", 38, 37, 12, 4, 2)]
+
+
+def test_cells_left_behind_by_a_document_deleted_by_hand_are_replaced(fresh_db, hulan_2023):
+    """The writer does not look for a new document's cells before inserting them (that would scan document_facts
+    for every batch); cells a hand-deleted document row left behind still end up replaced, not duplicated."""
+    data = render_text(hulan_2023)
+    first = load_document(fresh_db, data, "a.txt")
+    cells = fresh_db.execute("SELECT * FROM document_facts ORDER BY ALL").fetchall()
+    assert len(cells) == 200
+    for table in ("documents", "reports", "fact_active_disclosure", "fact_applications", "fact_review_litigation",
+                  "narrative_facts"):
+        fresh_db.execute(f"DELETE FROM {table} WHERE document_id = ?", [first.document_id])
+    again = load_document(fresh_db, data, "a.txt")
+    assert again.status == "ok"
+    assert fresh_db.execute("SELECT * FROM document_facts ORDER BY ALL").fetchall() == cells
+    assert counts(fresh_db)["fact_applications"] == 175
