@@ -20,6 +20,7 @@ from functools import cached_property
 
 import pdfplumber
 from pdfminer.cmapdb import CMapDB
+from pdfminer.layout import LTChar, LTContainer, LTCurve
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 from pdfminer.pdftypes import resolve1
 from pdfminer.psparser import PSLiteral
@@ -154,7 +155,8 @@ class RawPage:
 
 def _raw_page(page) -> RawPage:
     gb_fonts = _gb_cid_fonts(page)
-    chars = [c for c in unique_chars(page.chars) if c.get("text")]
+    drawn = _text_only_chars(page)
+    chars = [c for c in unique_chars(page.chars if drawn is None else drawn) if c.get("text")]
     if gb_fonts:
         for c in chars:
             if c["fontname"] in gb_fonts and (m := _CID.match(c["text"])):
@@ -165,13 +167,56 @@ def _raw_page(page) -> RawPage:
     return RawPage(float(page.width), float(page.height), chars, tables)
 
 
+def _layout_items(items):
+    """pdfminer's layout objects of a page (page.layout), those inside a figure (a form XObject) too, in the
+    order pdfplumber makes its objects of them."""
+    for obj in items:
+        if isinstance(obj, LTContainer):
+            yield from _layout_items(obj)
+        else:
+            yield obj
+
+
+def _text_only_chars(page) -> list[dict] | None:
+    """The characters of a page that draws nothing but text, read from pdfminer's layout of it, with the same
+    values page.chars holds for them; None for any other page (it is read from page.chars).
+
+    page.chars is built with the rest of pdfplumber's objects: a dict per character of every attribute pdfminer
+    gives it (some twenty), each resolved in case it is an indirect object: on a page of text, about 30% of
+    what page.chars costs in all (pdfminer's interpretation of the page the rest), more than all the reading
+    that follows.
+    The reader needs nine of them, plain numbers and strings here, so they are taken as they are; the
+    positions as pdfplumber gives them: from the top of the page (and of the document, for doctop), the media
+    box's corner added. A page that draws anything else (rules, images: their objects are built for the table
+    finder anyway), or whose characters carry what pdfplumber would resolve, repair or normalise first (a font
+    name in bytes, a marked-content id given indirectly, unicode_norm), is left to pdfplumber: whatever it
+    would raise on a damaged file, it still raises there. The tests hold the two readings equal."""
+    items = list(_layout_items(page.layout))
+    if page.pdf.unicode_norm is not None or not all(isinstance(obj, LTChar) and isinstance(obj.fontname, str)
+               and isinstance(getattr(obj, "mcid", None), (int, type(None))) for obj in items):
+        return None
+    height, doctop = page.height, page.initial_doctop
+    left, top = page.mediabox[0], page.mediabox[1]
+    chars = []
+    for obj in items:
+        y = (height - obj.y1) + top
+        chars.append({"text": obj.get_text(), "fontname": obj.fontname, "size": obj.size, "upright": obj.upright,
+                      "x0": obj.x0 + left if left != 0 else obj.x0, "x1": obj.x1 + left if left != 0 else obj.x1,
+                      "top": y, "bottom": (height - obj.y0) + top, "doctop": doctop + y})
+    return chars
+
+
 def may_hold_table(page) -> bool:
     """Whether the page's ruling lines are enough for a table of two cells or more (the only tables kept), so
     that the table finder must look at it. Two cells need two rules one way and three the other: their corners
     are where a vertical rule crosses a horizontal one, and two cells have two top-left corners. The finder only
     snaps and joins rules before it looks for corners, never splits one, so counting them as drawn can only
     overcount. A page of running text (no rules, or a rule under a heading or a letterhead) and a table drawn
-    without rules are passed over; those are read from the words' positions either way."""
+    without rules are passed over; those are read from the words' positions either way. A page that draws no
+    path at all (no rule, box or curve among pdfminer's objects) has no edge, so it is passed over without
+    pdfplumber's objects being built: _text_only_chars reads its characters without them."""
+    if not any(isinstance(obj, LTCurve) for obj in _layout_items(page.layout)):
+        return False
     rules = Counter(edge["orientation"] for edge in page.edges)
     return min(rules["h"], rules["v"]) >= 2 and rules["h"] + rules["v"] >= 5
 
@@ -260,11 +305,11 @@ class Piece:
     bottom: float
     size: float
 
-    @property
+    @cached_property  # asked of every piece many times over while an unruled table is read
     def centre(self) -> float:
         return (self.x0 + self.x1) / 2
 
-    @cached_property  # asked of every piece many times over while an unruled table is read
+    @cached_property
     def is_value(self) -> bool:
         return is_value_text(self.text)
 
@@ -317,22 +362,27 @@ def _join_chars(chars: list[dict]) -> str:
                 out.append(" ")
         out.append(c["text"])
         prev = c
-    return re.sub(r"\s+", " ", "".join(out)).strip()
+    return _SPACES.sub(" ", "".join(out)).strip()
+
+
+_SPACES = re.compile(r"\s+")
 
 
 def _pieces(ink: list[dict]) -> list[Piece]:
-    pieces: list[list[dict]] = []
+    """The inked characters of a line (left to right) in runs without a wide gap. A run's text is what
+    _join_chars makes of it: no gap inside a run is wide enough for a space to be added."""
+    runs: list[list[dict]] = []
+    prev = None
     for c in ink:
-        if pieces and c["x0"] - pieces[-1][-1]["x1"] <= 0.5 * max(c["size"], pieces[-1][-1]["size"]):
-            pieces[-1].append(c)
+        if prev is not None and c["x0"] - prev["x1"] <= 0.5 * max(c["size"], prev["size"]):
+            runs[-1].append(c)
         else:
-            pieces.append([c])
-    out = []
-    for run in pieces:
-        out.append(Piece(_join_chars(run), min(c["x0"] for c in run), max(c["x1"] for c in run),
-                         min(c["top"] for c in run), max(c["bottom"] for c in run),
-                         statistics.median(c["size"] for c in run)))
-    return out
+            runs.append([c])
+        prev = c
+    return [Piece(_SPACES.sub(" ", "".join(c["text"] for c in run)).strip(),
+                  min(c["x0"] for c in run), max(c["x1"] for c in run),
+                  min(c["top"] for c in run), max(c["bottom"] for c in run),
+                  statistics.median(c["size"] for c in run)) for run in runs]
 
 
 def text_lines(chars: list[dict]) -> list[Line]:
@@ -426,6 +476,13 @@ def _inside(ch: dict, bbox: tuple[float, float, float, float], slack: float = 1.
     return bbox[0] - slack <= x <= bbox[2] + slack and bbox[1] - slack <= y <= bbox[3] + slack
 
 
+def _outside(chars: list[dict], bboxes: list[tuple[float, float, float, float]]) -> list[dict]:
+    """The characters outside every box (on a page without ruled tables: all of them, as they are)."""
+    if not bboxes:
+        return chars
+    return [c for c in chars if not any(_inside(c, b) for b in bboxes)]
+
+
 def _table_bboxes(page: RawPage) -> list[tuple[float, float, float, float]]:
     return [(min(c[0] for c in cells), min(c[1] for c in cells), max(c[2] for c in cells), max(c[3] for c in cells))
             for cells in page.tables]
@@ -444,8 +501,7 @@ def _body_edges(pages: list[RawPage]) -> BodyEdges:
     wide = []
     for page in pages:
         bboxes = _table_bboxes(page)
-        outside = [c for c in page.chars if not any(_inside(c, b) for b in bboxes)]
-        for line in page.lines(outside):
+        for line in page.lines(_outside(page.chars, bboxes)):
             if len(line.pieces) == 1 and line.x1 - line.x0 > 0.5 * page.width:
                 wide.append(line)
     if not wide:
@@ -497,32 +553,18 @@ def _regions(lines: list[Line], body: BodyEdges, page: RawPage) -> list[tuple[st
 
 @dataclass(eq=False)
 class TextBlock:
-    """One cell's words in a table without rules: pieces stacked in one column, a line's height apart."""
+    """One cell's words in a table without rules: pieces stacked in one column, a line's height apart. Made
+    with all its pieces (see _text_blocks), so its bounds are taken once: rows and columns ask them of every
+    block over and over."""
     pieces: list[Piece]
 
-    @property
-    def top(self) -> float:
-        return min(p.top for p in self.pieces)
-
-    @property
-    def bottom(self) -> float:
-        return max(p.bottom for p in self.pieces)
-
-    @property
-    def middle(self) -> float:
-        return (self.top + self.bottom) / 2
-
-    @property
-    def x0(self) -> float:
-        return min(p.x0 for p in self.pieces)
-
-    @property
-    def x1(self) -> float:
-        return max(p.x1 for p in self.pieces)
-
-    @property
-    def centre(self) -> float:
-        return (self.x0 + self.x1) / 2
+    def __post_init__(self):
+        self.top = min(p.top for p in self.pieces)
+        self.bottom = max(p.bottom for p in self.pieces)
+        self.middle = (self.top + self.bottom) / 2
+        self.x0 = min(p.x0 for p in self.pieces)
+        self.x1 = max(p.x1 for p in self.pieces)
+        self.centre = (self.x0 + self.x1) / 2
 
 
 @dataclass(eq=False)
@@ -604,18 +646,18 @@ def _text_blocks(pieces: list[Piece], size: float) -> list[TextBlock]:
     """Words stacked in one column a line's height apart are one cell's lines (rows lie further apart).
     A value always starts a block of its own (values stacked in a column are rows), but its note may wrap
     below it (12（含转办 / 1件）)."""
-    blocks: list[TextBlock] = []
+    stacks: list[list[Piece]] = []
     for p in sorted(pieces, key=lambda p: ((p.top + p.bottom) / 2, p.x0)):
         mid = (p.top + p.bottom) / 2
-        for block in ([] if p.is_value else reversed(blocks)):
-            last = block.pieces[-1]
+        for stack in ([] if p.is_value else reversed(stacks)):
+            last = stack[-1]
             if mid - (last.top + last.bottom) / 2 <= 1.45 * size and p.x0 < last.x1 and p.x1 > last.x0 \
                     and mid > (last.top + last.bottom) / 2:
-                block.pieces.append(p)
+                stack.append(p)
                 break
         else:
-            blocks.append(TextBlock([p]))
-    return blocks
+            stacks.append([p])
+    return [TextBlock(stack) for stack in stacks]
 
 
 def _printed_rows(lines: list[Line], size: float) -> list[PrintedRow]:
@@ -633,7 +675,8 @@ def _printed_rows(lines: list[Line], size: float) -> list[PrintedRow]:
         row.y = statistics.median(b.middle for b in row.value_blocks)
     loose: list[TextBlock] = []
     for block in (b for b in blocks if not b.pieces[0].is_value):
-        near = [row for row in rows if block.top - 0.3 * size <= row.y <= block.bottom + 0.3 * size]
+        low, high = block.top - 0.3 * size, block.bottom + 0.3 * size
+        near = [row for row in rows if low <= row.y <= high]
         if near:
             min(near, key=lambda row: abs(row.y - block.middle)).blocks.append(block)
         else:
@@ -695,9 +738,10 @@ def _section_columns(section: list[PrintedRow], label_right: float, size: float)
     headers = [p for row in section if not row.values and len(row.pieces) >= 2
                for p in row.pieces if p.centre > label_right]
     centres = [p.centre for p in values]
-    for p in headers:
-        spans_others = any(q is not p and abs(q.centre - p.centre) > tolerance and p.x0 < q.centre < p.x1
-                           for q in headers + values)
+    others = headers + values
+    for p in headers:  # (the test most words fail first)
+        spans_others = any(p.x0 < q.centre < p.x1 and q is not p and abs(q.centre - p.centre) > tolerance
+                           for q in others)
         if not spans_others:
             centres.append(p.centre)
     return _cluster(centres, tolerance)
@@ -726,8 +770,7 @@ def _page_blocks(page: RawPage, number: int, body: BodyEdges,
         grid, bbox = ruled_grid(cells, page.chars, number, 0)
         placed.append((bbox[1], grid))
         bboxes.append(bbox)
-    loose = [c for c in page.chars if not any(_inside(c, b) for b in bboxes)]
-    page_lines = [line for line in page.lines(loose) if not _is_folio(line, page)]
+    page_lines = [line for line in page.lines(_outside(page.chars, bboxes)) if not _is_folio(line, page)]
     for kind, lines in _regions(page_lines, body, page):
         if kind == "table":
             placed.append((lines[0].top, lines))

@@ -1,7 +1,8 @@
 """The PDF reader runs pdfplumber's table finder only on pages whose ruling lines could make a table it keeps
 (two cells or more). Every page it passes over would have given nothing: the finder, run there, finds no such
 table, and reading with the finder on every page gives the very same layout; every cell still comes back.
-The reader's own removal of duplicate characters keeps exactly what pdfplumber's dedupe_chars keeps."""
+The reader's own removal of duplicate characters keeps exactly what pdfplumber's dedupe_chars keeps, and the
+characters it reads straight from pdfminer's layout of a page that draws nothing but text are pdfplumber's own."""
 from __future__ import annotations
 
 import io
@@ -194,3 +195,87 @@ def test_duplicates_removed_as_pdfplumber_removes_them(reports):
                 assert len(unique_chars(planted)) < len(planted)
                 pages += 1
     assert pages == 4
+
+
+# ------------------------------------------------------------------ characters of pages of text alone
+CHAR_KEYS = ("text", "fontname", "size", "upright", "x0", "x1", "top", "bottom", "doctop")
+
+
+def _pages_of_text() -> bytes:
+    """Pages drawing text alone, placed in every way the reader's own reading of them must follow: a media box
+    whose corner is off the origin, pages after the first (doctop runs on), a page turned by /Rotate (with
+    its own box off the origin), a standard font beside the CID one, text drawn inside a form XObject (a
+    figure in pdfminer's layout) and text set sideways (not upright)."""
+    out = io.BytesIO()
+    c = canvas.Canvas(out, pagesize=(600, 800))
+    c.setFont(_font(), 14)
+    c.drawString(100, 740, "某区2023年政府信息公开工作年度报告")
+    c.setFont(_font(), 12)
+    c.drawString(100, 700, "收到申请 12 件，办结 11 件。")
+    c.showPage()
+    c.setPageRotation(90)
+    c.setFont("Helvetica", 12)
+    c.drawString(100, 500, "Received 12, answered 11")
+    c.setFont(_font(), 12)
+    c.drawString(100, 480, "本年新收 12")
+    c.showPage()
+    c.setPageRotation(0)
+    c.beginForm("note")
+    c.setFont(_font(), 10)
+    c.drawString(60, 60, "表单里的字 3")
+    c.endForm()
+    c.doForm("note")
+    c.saveState()
+    c.translate(300, 400)
+    c.rotate(90)
+    c.setFont(_font(), 12)
+    c.drawString(0, 0, "竖排的字 7")
+    c.restoreState()
+    c.setFont(_font(), 12)
+    c.drawString(100, 300, "一、总体情况 2023")
+    c.showPage()
+    c.save()
+    data = out.getvalue()
+    # boxes moved off the origin in place (the same length: the cross-reference table stays right)
+    data = data.replace(b"/MediaBox [ 0 0 600 800 ]", b"/MediaBox [ 9 7 600 800 ]", 1)
+    return data.replace(b"/MediaBox [ 0 0 800 600 ]", b"/MediaBox [ 5 3 800 600 ]", 1)
+
+
+def test_pages_of_text_are_placed_off_the_origin_turned_and_in_figures():
+    """The fixture is what it claims: every way of placing text is there to be read."""
+    with pdfplumber.open(io.BytesIO(_pages_of_text())) as pdf:
+        assert [page.mediabox[:2] != (0, 0) for page in pdf.pages] == [True, True, False]
+        assert [page.rotation for page in pdf.pages] == [0, 90, 0]
+        assert {c["fontname"] for c in pdf.pages[1].chars} >= {"Helvetica"}
+        assert not all(c["upright"] for c in pdf.pages[2].chars)
+        assert any(type(obj).__name__ == "LTFigure" for obj in pdf.pages[2].layout)
+
+
+def test_characters_of_pages_of_text_are_pdfplumbers(reports):
+    """On a page that draws text alone the reader takes the characters from pdfminer's layout: the same
+    characters, in the same order, with the same values as pdfplumber's page.chars. Pages that draw rules (or
+    anything else) are left to page.chars."""
+    read, left = 0, 0
+    for data in [data for _, data in reports.values()] + [_pages_of_text()]:
+        with pdfplumber.open(io.BytesIO(data)) as pdf:
+            for page in pdf.pages:
+                ours = pdf_reader._text_only_chars(page)
+                if ours is None:
+                    assert page.rects or page.lines or page.curves or page.images
+                    left += 1
+                    continue
+                assert not (page.rects or page.lines or page.curves or page.images)
+                assert ours == [{key: c[key] for key in CHAR_KEYS} for c in page.chars]
+                read += 1
+    # read: the unruled report's 3 pages, the long report's last (its closing sections), _pages_of_text's 3
+    assert (read, left) == (7, 17)
+
+
+def test_reading_pages_of_text_from_the_layout_changes_nothing(reports, monkeypatch):
+    """The whole layout read_pdf gives is the same when every page is read from pdfplumber's page.chars."""
+    docs = {name: data for name, (_, data) in reports.items()} | {"pages-of-text": _pages_of_text()}
+    for name, data in docs.items():
+        fast = read_pdf(data)
+        with monkeypatch.context() as patch:
+            patch.setattr(pdf_reader, "_text_only_chars", lambda page: None)
+            assert read_pdf(data) == fast, name
