@@ -59,10 +59,11 @@ def connect(path: str | Path = DEFAULT_DB, read_only: bool = False,
     return con
 
 
-def _insert_rows(con, table: str, rows: list[dict]):
-    """One INSERT for many rows (executemany costs a round trip per row)."""
-    incoming = pd.DataFrame(rows)  # found by DuckDB's replacement scan under this name
-    con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM incoming")
+def _insert_rows(con, table: str, rows: list[dict], or_ignore: bool = False):
+    """One INSERT for many rows (executemany costs a round trip per row); `or_ignore`: rows whose key is there
+    already are left out."""
+    incoming = pd.DataFrame(rows)  # noqa: F841  found by DuckDB's replacement scan under this name
+    con.execute(f"INSERT {'OR IGNORE ' if or_ignore else ''}INTO {table} BY NAME SELECT * FROM incoming")
 
 
 def document_id(data: bytes) -> str:
@@ -326,11 +327,9 @@ def _insert_batch(con, documents, superseded_in_db, keyed, cells, heads, reports
         con.execute("DELETE FROM documents WHERE document_id IN (SELECT unnest(?))", [replaced_docs])
         _insert_rows(con, "documents", documents)
     if signatures:  # keyed by the bytes: a signature already there is the same one
-        incoming = pd.DataFrame(signatures)  # noqa: F841
-        con.execute("INSERT OR IGNORE INTO narrative_signatures BY NAME SELECT * FROM incoming")
+        _insert_rows(con, "narrative_signatures", signatures, or_ignore=True)
     if regions:
-        incoming = pd.DataFrame(regions)  # noqa: F841  (DuckDB's replacement scan)
-        con.execute("INSERT OR IGNORE INTO regions BY NAME SELECT * FROM incoming")
+        _insert_rows(con, "regions", regions, or_ignore=True)
     if superseded_in_db:
         for table in (*FACT_TABLES.values(), "narrative_facts"):
             con.execute(f"DELETE FROM {table} WHERE document_id IN (SELECT unnest(?))", [superseded_in_db])
