@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from urllib.parse import urldefrag, urljoin, urlsplit
 
-from bs4 import BeautifulSoup
+from lxml import etree
 
 from crawler.titles import clean_title, is_report_title, report_year
 from extractors.html import decode_html, published_date
@@ -17,6 +17,58 @@ DOCUMENT_KINDS = {".pdf": "pdf", ".docx": "docx", ".doc": "ole", ".wps": "ole", 
                   ".rtf": "rtf", ".ofd": "ofd"}
 ATTACHMENT_EXTENSIONS = tuple(DOCUMENT_KINDS)
 _DATE = re.compile(r"((?:19|20)\d{2})[-./年](\d{1,2})[-./月](\d{1,2})")
+# Elements whose strings BeautifulSoup reads as strings of their own kind (Script, Stylesheet, …): code, styles,
+# templates and ruby annotations are not the text of the elements around them.
+_HIDDEN = frozenset({"script", "style", "template", "rt", "rp"})
+_CHUNK = 512  # characters per feed, as BeautifulSoup feeds lxml: libxml2's recovery can depend on the chunks
+
+
+def parse_html(text: str):
+    """The page's element tree (lxml's HTML parser, which BeautifulSoup's "lxml" builder drives too: the same
+    elements, without a Python object per node); None for a page with no element at all."""
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    parser = etree.HTMLParser(recover=True, huge_tree=True)  # huge: 2,048 levels deep, not 256
+    for start in range(0, len(text), _CHUNK):
+        parser.feed(text[start:start + _CHUNK])
+    try:
+        return parser.close()
+    except etree.XMLSyntaxError:  # nothing that parses to an element (an empty body)
+        return None
+
+
+def text_of(element, separator: str = "", strip: bool = False) -> str:
+    """The text of an element as BeautifulSoup's get_text(separator, strip) reads it: its strings in document
+    order, without comments. A string inside a script, style, template, rt or rp element belongs to the innermost
+    of them, and is read only by get_text on that element itself (as BeautifulSoup's string classes have it)."""
+    def container(node):
+        return node.tag if isinstance(node.tag, str) and node.tag in _HIDDEN else None
+
+    wanted = container(element)
+    inside = wanted or next((up.tag for up in element.iterancestors() if container(up)), None)
+    strings: list[str] = []
+
+    # Depth-first without recursion (Word-pasted pages nest deeper than Python's stack): a node's text, then its
+    # children, each followed by its tail, which is read in the node's context.
+    stack: list = [(element, inside, False)]
+    while stack:
+        node, inside, is_tail = stack.pop()
+        if is_tail:
+            if inside == wanted:
+                strings.append(node)
+            continue
+        if not isinstance(node.tag, str):  # a comment or processing instruction: its tail is the parent's
+            continue
+        inner = container(node) or inside
+        if node.text and inner == wanted:
+            strings.append(node.text)
+        for child in reversed(node):
+            if child.tail:
+                stack.append((child.tail, inner, True))
+            stack.append((child, inner, False))
+    if strip:
+        strings = [s for s in (s.strip() for s in strings) if s]
+    return separator.join(strings)
 
 
 @dataclass
@@ -59,8 +111,9 @@ class Page:
             return self.body.decode("latin-1")
 
     @cached_property
-    def soup(self) -> BeautifulSoup:
-        return BeautifulSoup(self.text, "lxml")
+    def tree(self):
+        """The parsed page (lxml; None when nothing in it parses to an element)."""
+        return parse_html(self.text)
 
     def resolve(self, href: str) -> str | None:
         href = (href or "").strip()
@@ -68,21 +121,25 @@ class Page:
             return None
         return urldefrag(urljoin(self.url, href))[0]
 
-    def links(self, within=None) -> list[Link]:
+    def links(self) -> list[Link]:
         """Every <a href> (only `href`: a dead OLDSRC attribute is never followed), with its full title."""
-        root = within if within is not None else self.soup
+        if self.tree is None:
+            return []
         out = []
-        for a in root.find_all("a", href=True):
-            url = self.resolve(a["href"])
+        for a in self.tree.iter("a"):
+            href = a.get("href")
+            url = self.resolve(href) if href is not None else None
             if not url:
                 continue
-            text = clean_title(a.get_text(" ", strip=True))
+            text = clean_title(text_of(a, " ", strip=True))
             full = clean_title(a.get("title") or "")
-            title = full if full and (len(full) >= len(text) or text.endswith("…") or "…" in a.get_text()) else text
+            title = full if full and (len(full) >= len(text) or text.endswith("…") or "…" in text_of(a)) else text
             date = None
-            holder = a.find_parent("li") or a.parent
+            holder = next(a.iterancestors("li"), None)
+            if holder is None:
+                holder = a.getparent()
             if holder is not None:
-                m = _DATE.search(holder.get_text(" ", strip=True))
+                m = _DATE.search(text_of(holder, " ", strip=True))
                 if m:
                     date = f"{int(m.group(1)):04d}-{int(m.group(2)):02d}-{int(m.group(3)):02d}"
             out.append(Link(url, title, date, self.url))
@@ -94,15 +151,15 @@ class Page:
     @cached_property
     def meta(self) -> dict[str, str]:
         out: dict[str, str] = {}
-        for m in self.soup.find_all("meta"):
+        for m in (self.tree.iter("meta") if self.tree is not None else ()):
             name = m.get("name") or m.get("property")
             if name and m.get("content") is not None and name not in out:
-                out[name] = m["content"].strip()
+                out[name] = m.get("content").strip()
         return out
 
     @property
     def published(self) -> str | None:
-        return published_date(self.meta, self.soup.get_text(" "))
+        return published_date(self.meta, text_of(self.tree, " ") if self.tree is not None else "")
 
     @property
     def site_id_code(self) -> str | None:
@@ -122,13 +179,15 @@ class Page:
 
     def has_report_tables(self) -> bool:
         """Whether the page itself prints the report's tables (rather than only linking attachments)."""
-        if not self.soup.find("table"):
+        if self.tree is None or next(self.tree.iter("table"), None) is None:
             return False
-        text = self.soup.get_text("")
+        text = text_of(self.tree)
         return any(word in text for word in ("申请人情况", "本年新收政府信息公开申请数量", "行政复议", "主动公开"))
 
     def body_images(self, limit: int = 40) -> list[tuple[str, str]]:
         """(src as written, absolute URL) of the pictures in the article's body (not the site's chrome)."""
+        from bs4 import BeautifulSoup
+
         from extractors.html import find_body
         body = find_body(BeautifulSoup(self.text, "lxml"))  # find_body trims chrome: work on a copy
         out, seen = [], set()
