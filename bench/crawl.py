@@ -2,10 +2,18 @@
 the crawl spent waiting on the per-host rate limit — a first crawl and an unchanged re-run, side by side.
 
     python bench/crawl.py [--rate R]    # R: requests per second per host for every demo portal (default 50)
+    python bench/crawl.py --hosts 64 --rate 2 --concurrent 8,32,64   # a night's crawl: portals at once
 
-The crawl stage is composed as the nightly flow composes it (one thread per portal, one shared fetcher),
-without Prefect, so the figures are the crawler's own. All demo portals live on one host (127.0.0.1:port),
-so they share that host's spacing: at R requests per second the crawl cannot take less than requests / R.
+The crawl stage is composed as the nightly flow composes it (one thread per portal, longest crawls first, one
+shared fetcher), without Prefect, so the figures are the crawler's own. All demo portals live on one host
+(127.0.0.1:port), so they share that host's spacing: at R requests per second the crawl cannot take less than
+requests / R.
+
+With --hosts H, each of H portals (the demo portals in turn) is served from a host of its own (its own port), as
+county portals are, at a real site's pace (--rate); the crawl alone, first and unchanged, is timed for each number
+of portals crawled at once (--concurrent), against the floor that politeness sets: requests / (rate × portals at
+once), and no less than the longest portal's requests / rate (less one request each: a host's first request waits
+for nothing).
 """
 from __future__ import annotations
 
@@ -25,20 +33,28 @@ from crawler.crawl import crawl_portal  # noqa: E402
 from crawler.fetch import Fetcher  # noqa: E402
 from crawler.registry import parse_registry  # noqa: E402
 from crawler.store import CrawlStore  # noqa: E402
+from flows.nightly import crawl_order  # noqa: E402
 from demo_portals import DemoServer, build_demo  # noqa: E402
 from gkreports.warehouse import connect, load_archived  # noqa: E402
 
 
-def one_run(registry: str, db: Path, archive: Path) -> dict:
+def one_run(registry: str, db: Path, archive: Path, at_once: int = 8, load: bool = True) -> dict:
     portals = parse_registry(registry, "demo")
     con = connect(db)
     fetcher, store = Fetcher(), CrawlStore(con)
+    order = [portals[i] for i in crawl_order(portals, store.last_requests())]
     run_id = store.start_run("bench", len(portals))
     start = time.monotonic()
-    with ThreadPoolExecutor(max_workers=8) as pool:
-        summaries = list(pool.map(lambda p: crawl_portal(p, fetcher, RawArchive(archive), store, run_id), portals))
+    with ThreadPoolExecutor(max_workers=at_once) as pool:
+        summaries = list(pool.map(lambda p: crawl_portal(p, fetcher, RawArchive(archive), store, run_id), order))
     crawl_s = time.monotonic() - start
     store.flush()  # the crawl tables as the crawl left them
+    if not load:
+        store.finish_run(run_id)
+        fetcher.close()
+        con.close()
+        return {"requests": fetcher.requests, "crawl_s": crawl_s, "documents": sum(s.documents for s in summaries),
+                "longest": max(sum(s.requests.values()) for s in summaries)}
     documents = [(d.url, d.sha256) for s in summaries for d in s.found_documents]
     start = time.monotonic()
     loads = load_archived(con, documents, RawArchive(archive).get)
@@ -58,10 +74,44 @@ def one_run(registry: str, db: Path, archive: Path) -> dict:
             "limiter_wait": limiter_wait, "portals": len(portals)}
 
 
+def night(hosts: int, rate: float, levels: list[int]) -> None:
+    """Each of `hosts` portals on a host of its own at `rate`; the crawl timed for each number at once."""
+    site = build_demo()
+    servers = [DemoServer(site, slow_seconds=1.0).start() for _ in range(hosts)]
+    try:
+        registry = "\n".join(re.sub(r"rate = [\d.]+", f"rate = {rate}",
+                                    site.portals[j % len(site.portals)].toml(servers[j].base_url))
+                             for j in range(hosts))
+        print(f"{hosts} portals (the {len(site.portals)} demo portals in turn), each on a host of its own at "
+              f"{rate:g} requests/s; the crawl alone\n")
+        print(f"{'at once':>8} {'run':>10} {'requests':>9} {'seconds':>8} {'floor s':>8} {'seconds / floor':>16}")
+        for level in levels:
+            for server in servers:
+                server.reset_faults()  # the hostile portal's first-time faults fire again for each level
+            with tempfile.TemporaryDirectory() as tmp:
+                for label in ("first", "unchanged"):
+                    r = one_run(registry, Path(tmp) / "w.duckdb", Path(tmp) / "raw", at_once=level, load=False)
+                    # n requests to one host take (n - 1) / rate: its first one waits for nothing
+                    floor = max((r["requests"] - hosts) / (rate * min(level, hosts)), (r["longest"] - 1) / rate)
+                    print(f"{level:>8} {label:>10} {r['requests']:>9,} {r['crawl_s']:>8.1f} {floor:>8.1f}"
+                          f" {r['crawl_s'] / floor:>16.2f}")
+    finally:
+        for server in servers:
+            server.close()
+    print(f"machine: {machine()}")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--rate", type=float, default=50.0, help="requests per second per host (default 50)")
+    parser.add_argument("--rate", type=float, default=None,
+                        help="requests per second per host (default 50; 2 with --hosts)")
+    parser.add_argument("--hosts", type=int, default=None, help="serve this many portals, each on a host of its own")
+    parser.add_argument("--concurrent", default="8,32,64", help="with --hosts: portals crawled at once, to compare")
     args = parser.parse_args(argv)
+    if args.hosts:
+        night(args.hosts, args.rate or 2.0, [int(x) for x in args.concurrent.split(",")])
+        return 0
+    args.rate = args.rate or 50.0
     site = build_demo()
     with DemoServer(site, slow_seconds=1.0) as server, tempfile.TemporaryDirectory() as tmp:
         registry = re.sub(r"rate = [\d.]+", f"rate = {args.rate}", site.registry_toml(server.base_url))

@@ -98,7 +98,10 @@ class Fetcher:
         self.settings = settings
         self.client = httpx.Client(
             follow_redirects=False, headers={"User-Agent": settings.user_agent},
-            timeout=httpx.Timeout(settings.read_timeout, connect=settings.connect_timeout))
+            timeout=httpx.Timeout(settings.read_timeout, connect=settings.connect_timeout),
+            # A connection kept open per host being crawled (dozens at once, see flows.nightly): httpx keeps 20,
+            # and each new connection is another handshake on the portal's server.
+            limits=httpx.Limits(max_connections=256, max_keepalive_connections=128))
         self._lock = threading.Lock()
         self._limiters: dict[str, tuple[int, Limiter]] = {}  # host → (interval in ms, its limiter)
         self._robots: dict[str, Protego | None] = {}

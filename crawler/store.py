@@ -91,6 +91,14 @@ class CrawlStore:
         with self._lock:
             self._flush()
 
+    def last_requests(self) -> dict[str, int]:
+        """Requests per region code in the last finished crawl run: how long its portal's crawl is (the portals of
+        one region, where a registry has several, count together)."""
+        with self._lock:
+            return dict(self.con.execute(
+                "SELECT region_code, count(*) FROM crawl_log WHERE run_id = (SELECT max(run_id) FROM crawl_runs"
+                " WHERE finished_at IS NOT NULL) GROUP BY region_code").fetchall())
+
     def validators(self, url: str) -> tuple[str | None, str | None, str] | None:
         """(etag, last_modified, sha256) of the last good download of a URL, for a conditional GET."""
         with self._lock:

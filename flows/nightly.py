@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from contextlib import ExitStack, contextmanager
@@ -26,6 +27,10 @@ from gkreports.warehouse import DEFAULT_DB, LoadResult, connect, plan
 from gkreports.portals import record_portals
 from gkreports.publish import refresh_and_publish
 
+# Portals crawled at once. A portal's crawl mostly waits on its host's rate limit (1 request/s by default), so a
+# night's crawl takes about requests / (rate × portals at once): 8 at once would need most of a day for ~3,000
+# county portals; the threads are cheap while they wait. GKREPORTS_CONCURRENT_PORTALS, or --concurrent-portals.
+CONCURRENT_PORTALS = 32
 NIGHTLY_CRON = "30 2 * * *"  # 02:30 in Beijing: after the portals' own nightly publishing jobs
 NIGHTLY_TIMEZONE = "Asia/Shanghai"
 
@@ -132,13 +137,29 @@ def select(portals: list[Portal], only: list[str] | None) -> list[Portal]:
     return chosen
 
 
-@flow(name="nightly-crawl", task_runner=ThreadPoolTaskRunner(max_workers=8), log_prints=False)
+def concurrent_portals(asked: int | None = None) -> int:
+    if asked:
+        return max(1, asked)
+    try:
+        return max(1, int(os.environ.get("GKREPORTS_CONCURRENT_PORTALS", CONCURRENT_PORTALS)))
+    except ValueError:
+        return CONCURRENT_PORTALS
+
+
+def crawl_order(portals: list[Portal], last_requests: dict[str, int]) -> list[int]:
+    """The order portals start in: the longest crawls (by their region's requests in the last run) first, so
+    that the night does not end waiting on one big portal started last; a portal never crawled first of all (it
+    may be the biggest: its first crawl downloads everything). Ties keep the registry's order."""
+    return sorted(range(len(portals)), key=lambda i: -last_requests.get(portals[i].region_code, float("inf")))
+
+
+@flow(name="nightly-crawl", log_prints=False)
 def nightly(registry: str = str(DEFAULT_REGISTRY), db: str = str(DEFAULT_DB), archive: str = str(DEFAULT_ARCHIVE),
             only: list[str] | None = None, check: bool = True, retry_failed: bool = False,
             registry_text: str | None = None, settings: dict | None = None, dask: str | None = None,
-            batch: int | None = None) -> NightlyResult:
-    """Crawl the registry's portals concurrently, extract what they hold in batches (on this machine's worker
-    processes, or on the Dask cluster at `dask`), load it, run the checks."""
+            batch: int | None = None, concurrent: int | None = None) -> NightlyResult:
+    """Crawl the registry's portals (`concurrent` at once, see CONCURRENT_PORTALS), extract what they hold in
+    batches (on this machine's worker processes, or on the Dask cluster at `dask`), load it, run the checks."""
     spans: list[Span] = []
     with span(spans, "setup"):
         portals = select(parse_registry(registry_text, registry) if registry_text else load_registry(registry), only)
@@ -154,10 +175,12 @@ def nightly(registry: str = str(DEFAULT_REGISTRY), db: str = str(DEFAULT_DB), ar
         planned: set[str] = set()
         summaries: dict[int, PortalSummary] = {}
         loads: list[LoadResult] = []
-        with run_progress(len(portals)) as bar, extraction_runner(dask) as runner:
+        with run_progress(len(portals)) as bar, extraction_runner(dask) as runner, \
+                ThreadPoolTaskRunner(max_workers=concurrent_portals(concurrent)) as crawling:
             extraction = Extraction(_run(run_id).archive.get, writer, batch or batch_size(), runner, spans,
                                     lambda r: bar.loaded(f"{r.status} {r.source.rsplit('/', 1)[-1][:40]}"))
-            futures = {crawl_task.submit(p, run_id): i for i, p in enumerate(portals)}
+            futures = {crawling.submit(crawl_task, {"portal": portals[i], "run_id": run_id}): i
+                       for i in crawl_order(portals, store.last_requests())}
             # Extraction starts with the first portal crawled, while the others are still being walked; each
             # portal's documents are written in its crawl order, portals in the order their crawls end.
             for future in as_completed(futures):
@@ -240,7 +263,7 @@ def run_command(args, check: bool = True) -> int:
             print(f"gkreports: {err}", file=sys.stderr)
             return 2
         result = nightly(registry, args.db, args.archive, args.only, check, args.retry_failed, registry_text,
-                         dask=args.dask, batch=args.batch)
+                         dask=args.dask, batch=args.batch, concurrent=args.concurrent_portals)
     print_nightly(result, args.db)
     return 0 if result.anything_done else 1
 

@@ -252,6 +252,9 @@ def add_crawl_options(p):
     p.add_argument("--demo", action="store_true", help="serve the bundled demo portals on 127.0.0.1 and crawl those")
     p.add_argument("--demo-port", type=int, default=DEMO_PORT, help=f"the demo portals' port (default {DEMO_PORT})")
     p.add_argument("--retry-failed", action="store_true", help="extract again documents that failed before")
+    p.add_argument("--concurrent-portals", type=int, default=None, metavar="N",
+                   help="portals crawled at once, each at its host's rate (default $GKREPORTS_CONCURRENT_PORTALS, "
+                        "else 32)")
     add_scale_options(p)
 
 

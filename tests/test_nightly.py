@@ -81,3 +81,39 @@ def test_the_nightly_flow_on_dask_loads_what_it_loads_on_this_machine(prefect_ha
                      con.execute("SELECT * FROM facts ORDER BY ALL").fetchall()))
         con.close()
     assert seen[0] == seen[1] and len(seen[0][0]) == sum(len(site.portal(k).expected) for k in ("trs", "hanweb"))
+
+
+def test_the_longest_crawls_start_first_and_new_portals_before_them():
+    from crawler.registry import parse_registry
+    from flows.nightly import crawl_order
+    site = build_demo()
+    portals = parse_registry(site.registry_toml("http://127.0.0.1:1"), "demo")[:4]
+    codes = [p.region_code for p in portals]
+    assert len(set(codes)) == 4
+    last = {codes[0]: 10, codes[1]: 300, codes[3]: 40}  # codes[2] was never crawled
+    assert crawl_order(portals, last) == [2, 1, 3, 0]
+    assert crawl_order(portals, {}) == [0, 1, 2, 3]
+
+
+def test_portals_are_crawled_as_many_at_once_as_asked_and_longest_first_again(prefect_harness, demo, tmp_path):
+    from crawler.store import CrawlStore
+    from gkreports.warehouse import connect
+    site, server = demo
+    keys = ("trs", "gbk", "hanweb", "gkmlpt")
+    registry = "\n".join(site.portal(k).toml(server.base_url) for k in keys)
+    db, raw = str(tmp_path / "w.duckdb"), str(tmp_path / "raw")
+
+    def most_at_once(result) -> int:
+        spans = [s for s in result.spans if s.stage == "crawl"]
+        return max(sum(1 for o in spans if o.start <= s.start < o.end) for s in spans)
+
+    one = nightly("demo", db, raw, registry_text=registry, check=False, concurrent=1)
+    assert most_at_once(one) == 1
+    con = connect(db)
+    last = CrawlStore(con).last_requests()
+    con.close()
+    assert last == {s.region_code: sum(s.requests.values()) for s in one.portals}
+    assert len(last) == 4
+    every = nightly("demo", db, raw, registry_text=registry, check=False, concurrent=4)
+    assert most_at_once(every) == 4  # all four portals crawl side by side
+    assert [s.region_code for s in every.portals] == [site.portal(k).region_code for k in keys]  # registry order
