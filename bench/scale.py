@@ -16,8 +16,11 @@ corpus is generated once per N under --cache and served from disk by a process o
 - Prefect: the share of the wall time in which none of the run's own work was running. The runs report to a
   Prefect server started once beforehand, as the nightly deployment does (`gkreports serve`); what a run without
   one pays to start a temporary server is measured on its own line;
-- re-run: the same flow again over unchanged portals: documents extracted again (must be 0), conditional
-  requests answered 304, and its wall time as a share of the first run's.
+- re-runs: the same flow again over unchanged portals, twice: as the next night runs it (report pages and files
+  checked within the recheck window are taken from the archive unasked: "fresh"), and asking for every one again
+  (--recheck-days 0, as for documents whose window has passed): requests, those answered 304, those answered
+  otherwise (robots.txt, redirects), documents extracted again (must be 0), and the wall time as a share of the
+  first run's.
 """
 from __future__ import annotations
 
@@ -75,14 +78,21 @@ def one(n: int, cache: Path, dask: str | None, batch: int | None) -> dict:
         db, archive = Path(tmp) / "warehouse.duckdb", Path(tmp) / "raw"
         registry = site.registry_toml(base_url)
         runs = []
-        for label in ("first", "re-run"):
+        # The first run; the unchanged re-run the next night would be (report pages and files were checked
+        # within the recheck window, so only list pages are asked for); and one asking for every page and file
+        # again (conditionally), as a night does for those whose window has passed.
+        for label, recheck in (("first", None), ("re-run", None), ("re-run, every document asked", 0)):
             start = time.time()
-            result = nightly(f"scale {n}", str(db), str(archive), registry_text=registry, dask=dask, batch=batch)
+            result = nightly(f"scale {n}", str(db), str(archive), registry_text=registry, dask=dask, batch=batch,
+                             recheck=recheck)
             end = time.time()
             runs.append({"label": label, "wall": end - start, "stages": _stage_seconds(result.spans),
                          "load_cpu": sum(s.cpu or 0.0 for s in result.spans if s.stage == "load"),
                          "prefect": orchestration_share(result.spans, start, end), "requests": result.requests,
                          "extracted": sum(r.status != "unchanged" for r in result.loads),
+                         "not_modified": sum(p.requests["not_modified"] for p in result.portals),
+                         "fresh": sum(p.fresh for p in result.portals),
+                         "fetched": sum(p.requests["fetched"] for p in result.portals),
                          "documents": sum(len(p.found_documents) for p in result.portals)})
         from gkreports.isolation import shutdown
         shutdown()  # the extracting processes end here, so that their peak memory is counted
@@ -90,11 +100,9 @@ def one(n: int, cache: Path, dask: str | None, batch: int | None) -> dict:
         con = duckdb.connect(str(db), read_only=True)
         loaded = con.execute("SELECT count(*) FROM documents WHERE status IN ('ok', 'partial', 'alternate',"
                              " 'superseded')").fetchone()[0]
-        not_modified = con.execute("SELECT count(*) FROM crawl_log WHERE run_id = (SELECT max(run_id) FROM"
-                                   " crawl_runs) AND status = 304").fetchone()[0]
         con.close()
     return {"n": n, "expected": expected, "loaded": loaded, "generate_s": generate_s, "runs": runs,
-            "not_modified": not_modified, "peak_mb": _peak_mb(), "dask": dask, "db_mb": size_mb}
+            "peak_mb": _peak_mb(), "dask": dask, "db_mb": size_mb}
 
 
 def speedup(n: int, cache: Path, batch: int | None) -> dict:
@@ -220,10 +228,9 @@ def _child(args: list[str]) -> dict:
 def format_runs(rows: list[dict]) -> str:
     lines = [f"{'N':>6} {'found':>6} {'loaded':>6} {'wall s':>8} {'peak MB flow/worker':>20}  "
              + "  ".join(f"{s + ' doc/s':>13}" for s in ("crawl", "extract", "load")) + f" {'load CPU ms/doc':>15}"
-             f" {'check s':>8} {'publish s':>9} {'Prefect':>8} {'re-run s':>9} {'ratio':>6} {'re-extr':>7} {'304':>6}"
-             f" {'MB/1k docs':>10}"]
+             f" {'check s':>8} {'publish s':>9} {'Prefect':>8} {'MB/1k docs':>10}"]
     for r in rows:
-        first, again = r["runs"]
+        first = r["runs"][0]
         st = first["stages"]
         rate = {s: first["documents"] / st[s] if st.get(s) else float("nan") for s in ("crawl", "extract", "load")}
         lines.append(f"{r['n']:>6} {first['documents']:>6} {r['loaded']:>6} {first['wall']:>8.1f} "
@@ -231,9 +238,18 @@ def format_runs(rows: list[dict]) -> str:
                      + "  ".join(f"{rate[s]:>13.1f}" for s in ("crawl", "extract", "load"))
                      + f" {first['load_cpu'] / max(first['documents'], 1) * 1000:>15.1f}"
                      + f" {st.get('check', 0):>8.2f} {st.get('publish', 0):>9.2f} {first['prefect']:>8.1%}"
-                       f" {again['wall']:>9.1f}"
-                       f" {again['wall'] / first['wall']:>6.1%} {again['extracted']:>7} {r['not_modified']:>6}"
                        f" {r['db_mb'] / r['n'] * 1000:>10.1f}")
+    lines.append(f"\nunchanged re-runs (fetched: answered other than 304 — robots.txt, each host's cookie challenge, "
+                 "redirects):\n"
+                 f"{'N':>6} {'run':<30} {'wall s':>8} {'of first':>8} {'requests':>8} {'304':>6} {'fresh':>6}"
+                 f" {'fetched':>7} {'re-extr':>7} {'crawl s':>8} {'publish s':>9}")
+    for r in rows:
+        first = r["runs"][0]
+        for again in r["runs"][1:]:
+            lines.append(f"{r['n']:>6} {again['label']:<30} {again['wall']:>8.1f} {again['wall'] / first['wall']:>8.1%}"
+                         f" {again['requests']:>8} {again['not_modified']:>6} {again['fresh']:>6}"
+                         f" {again['fetched']:>7} {again['extracted']:>7}"
+                         f" {again['stages'].get('crawl', 0):>8.1f} {again['stages'].get('publish', 0):>9.2f}")
     if len(rows) > 1:
         base = rows[0]
         lines.append(f"\ncost per document relative to N = {base['n']} (1.00 = linear growth):")

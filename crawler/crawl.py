@@ -6,9 +6,11 @@ One portal's failures are recorded and never stop the others.
 """
 from __future__ import annotations
 
+import hashlib
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from urllib.parse import parse_qs, urlsplit
 
 from crawler.archive import RawArchive
@@ -33,6 +35,7 @@ class PortalSummary:
     found: int = 0  # report links discovered
     documents: int = 0  # report documents archived (articles and attachments)
     new: int = 0  # of which bytes not seen before at their URL
+    fresh: int = 0  # report pages and files taken from the archive without a request (checked recently)
     requests: Counter = field(default_factory=Counter)  # outcome → count
     errors: list[str] = field(default_factory=list)  # "URL: reason", for the summary
     found_documents: list[FoundDocument] = field(default_factory=list)
@@ -58,9 +61,24 @@ def promised_kind(url: str) -> str | None:
     return None
 
 
+RECHECKED = frozenset({"article", "attachment", "image"})  # what a recheck window spares; list pages never
+
+
+def due(url: str, checked_at: datetime, recheck_days: float, now: datetime | None = None) -> bool:
+    """Whether a report page or file confirmed current at `checked_at` is to be asked for again: `recheck_days`
+    to twice that after its last check, the day spread by a hash of its URL (so that a portal's documents, all
+    first fetched one night, do not all fall due again on one night); always when recheck_days is 0."""
+    if recheck_days <= 0:
+        return True
+    spread = int(hashlib.sha256(url.encode("utf-8")).hexdigest()[:8], 16) / 2 ** 32  # in [0, 1)
+    return (now or datetime.now()) - checked_at >= timedelta(days=recheck_days * (1 + spread))
+
+
 class PortalCrawl:
-    def __init__(self, portal: Portal, fetcher: Fetcher, archive: RawArchive, store: CrawlStore, run_id: int):
+    def __init__(self, portal: Portal, fetcher: Fetcher, archive: RawArchive, store: CrawlStore, run_id: int,
+                 recheck_days: float = 0):
         self.portal, self.fetcher, self.archive, self.store, self.run_id = portal, fetcher, archive, store, run_id
+        self.recheck_days = recheck_days
         self.summary = PortalSummary(portal.region_code, portal.region_name, portal.family)
         self._pages: dict[str, Page | None] = {}
         for host in portal.hosts:
@@ -75,11 +93,18 @@ class PortalCrawl:
         self.store.log(self.run_id, self.portal.region_code, got, referrer, purpose, sha)
 
     def get(self, url: str, purpose: str, referrer: str | None = None) -> tuple[Fetched, bytes | None, str | None]:
-        """Fetch (conditionally when the archive holds the last version); returns (outcome, bytes, sha256)."""
-        known = self.store.validators(url)
+        """Fetch (conditionally when the archive holds the last version); returns (outcome, bytes, sha256). A
+        report page or file confirmed current within the recheck window is taken from the archive unasked
+        (outcome "fresh", nothing logged: crawl_log holds requests)."""
+        known = self.store.known(url)
         headers = None
-        if known and self.archive.has(known[2]):
-            headers = conditional_headers(known[0], known[1])
+        if known and self.archive.has(known.sha256):
+            if purpose in RECHECKED and not due(url, known.checked_at, self.recheck_days):
+                self.summary.fresh += 1
+                fresh = Fetched(url, known.final_url or url, "fresh", content_type=known.content_type,
+                                fetched_at=known.checked_at)
+                return fresh, self.archive.get(known.sha256), known.sha256
+            headers = conditional_headers(known.etag, known.last_modified)
         got = self.fetcher.fetch(url, hosts=self.portal.hosts, allow_private=self.portal.allow_private,
                                  validators=headers, referrer=referrer,
                                  log=lambda g, ref, p: self._log(g, ref or referrer, p))
@@ -189,9 +214,11 @@ class PortalCrawl:
                 self._record(att.url, "attachment", att_sha, link, article, link.url)
 
 
-def crawl_portal(portal: Portal, fetcher: Fetcher, archive: RawArchive, store: CrawlStore, run_id: int) -> PortalSummary:
-    """Crawl one portal; never raises for the portal's own trouble (it is in the summary and the log)."""
-    crawl = PortalCrawl(portal, fetcher, archive, store, run_id)
+def crawl_portal(portal: Portal, fetcher: Fetcher, archive: RawArchive, store: CrawlStore, run_id: int,
+                 recheck_days: float = 0) -> PortalSummary:
+    """Crawl one portal; never raises for the portal's own trouble (it is in the summary and the log).
+    `recheck_days`: see `due` (0: every report page and file is asked for, conditionally, on every crawl)."""
+    crawl = PortalCrawl(portal, fetcher, archive, store, run_id, recheck_days)
     try:
         return crawl.run()
     except Exception as err:  # a discovery bug on one portal must not stop the others

@@ -16,6 +16,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import NamedTuple
 
 import pandas as pd
 
@@ -35,6 +36,17 @@ _SOURCE_COLUMNS = {
     "url": object, "region_code": object, "kind": object, "article_url": object, "referrer": object,
     "list_title": object, "title_year": "Int64", "publisher_kind": object, "published": object,
     "site_id_code": object, "sha256": object, "first_seen": "datetime64[us]", "last_seen": "datetime64[us]"}
+
+
+class Known(NamedTuple):
+    """A URL's last good download (from crawl_log): its validators, its bytes, and the last time a request
+    confirmed them current (that download, or a 304 since)."""
+    etag: str | None
+    last_modified: str | None
+    sha256: str
+    final_url: str | None
+    content_type: str | None
+    checked_at: datetime
 
 
 @dataclass
@@ -101,14 +113,23 @@ class CrawlStore:
 
     def validators(self, url: str) -> tuple[str | None, str | None, str] | None:
         """(etag, last_modified, sha256) of the last good download of a URL, for a conditional GET."""
+        known = self.known(url)
+        return known[:3] if known else None
+
+    def known(self, url: str) -> Known | None:
+        """What the crawl knows of a URL's last good download, and when its bytes were last confirmed current."""
         with self._lock:
             if self._validators is None:
                 self._flush()  # the requests of this run logged so far count too
+                good = "outcome = 'fetched' AND status = 200"
                 rows = self.con.execute(
-                    "SELECT url, arg_max(etag, fetched_at), arg_max(last_modified, fetched_at),"
-                    " arg_max(sha256, fetched_at) FROM crawl_log"
-                    " WHERE outcome = 'fetched' AND status = 200 AND sha256 IS NOT NULL GROUP BY url").fetchall()
-                self._validators = {r[0]: (r[1], r[2], r[3]) for r in rows}
+                    f"SELECT url, arg_max(etag, fetched_at) FILTER ({good}),"
+                    f" arg_max(last_modified, fetched_at) FILTER ({good}), arg_max(sha256, fetched_at) FILTER ({good}),"
+                    f" arg_max(final_url, fetched_at) FILTER ({good}), arg_max(content_type, fetched_at) FILTER ({good}),"
+                    " max(fetched_at) FROM crawl_log"
+                    f" WHERE sha256 IS NOT NULL AND (({good}) OR outcome = 'not_modified')"
+                    f" GROUP BY url HAVING count(*) FILTER ({good}) > 0").fetchall()
+                self._validators = {r[0]: Known(*r[1:]) for r in rows}
             return self._validators.get(url)
 
     def log(self, run_id: int, region_code: str, got: Fetched, referrer: str | None, purpose: str,
@@ -119,8 +140,12 @@ class CrawlStore:
                round(got.waited, 4), got.fetched_at, got.error)
         with self._lock:
             self._add("log", row)
-            if self._validators is not None and got.outcome == "fetched" and got.status == 200 and sha256:
-                self._validators[got.url] = (got.etag, got.last_modified, sha256)
+            if self._validators is not None and sha256:
+                if got.outcome == "fetched" and got.status == 200:
+                    self._validators[got.url] = Known(got.etag, got.last_modified, sha256, got.final_url,
+                                                      got.content_type, got.fetched_at)
+                elif got.outcome == "not_modified" and got.url in self._validators:
+                    self._validators[got.url] = self._validators[got.url]._replace(checked_at=got.fetched_at)
             self._flush_if_due()
 
     def found(self, doc: FoundDocument) -> FoundDocument:

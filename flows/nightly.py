@@ -31,6 +31,11 @@ from gkreports.publish import refresh_and_publish
 # night's crawl takes about requests / (rate × portals at once): 8 at once would need most of a day for ~3,000
 # county portals; the threads are cheap while they wait. GKREPORTS_CONCURRENT_PORTALS, or --concurrent-portals.
 CONCURRENT_PORTALS = 32
+# A report page or file already archived is asked for again (conditionally) 7 to 14 days after its last check,
+# not every night: reports hardly change once published, and at one request a second per host a portal's ~400
+# documents would otherwise cost it ~7 minutes every night. List pages, where new reports appear, are asked for
+# every night. GKREPORTS_RECHECK_DAYS, or --recheck-days (0: every document every night).
+RECHECK_DAYS = 7.0
 NIGHTLY_CRON = "30 2 * * *"  # 02:30 in Beijing: after the portals' own nightly publishing jobs
 NIGHTLY_TIMEZONE = "Asia/Shanghai"
 
@@ -42,6 +47,7 @@ class RunContext:
     archive: RawArchive
     store: CrawlStore
     run_id: int
+    recheck_days: float = 0
 
 
 _RUNS: dict[int, RunContext] = {}
@@ -83,7 +89,8 @@ class NightlyResult:
 def crawl_task(portal: Portal, run_id: int) -> tuple[PortalSummary, Span]:
     ctx = _run(run_id)
     start = time.time()
-    return crawl_portal(portal, ctx.fetcher, ctx.archive, ctx.store, ctx.run_id), Span("crawl", start, time.time())
+    summary = crawl_portal(portal, ctx.fetcher, ctx.archive, ctx.store, ctx.run_id, ctx.recheck_days)
+    return summary, Span("crawl", start, time.time())
 
 
 class _Bars:
@@ -146,6 +153,15 @@ def concurrent_portals(asked: int | None = None) -> int:
         return CONCURRENT_PORTALS
 
 
+def recheck_days(asked: float | None = None) -> float:
+    if asked is not None:
+        return max(0.0, asked)
+    try:
+        return max(0.0, float(os.environ.get("GKREPORTS_RECHECK_DAYS", RECHECK_DAYS)))
+    except ValueError:
+        return RECHECK_DAYS
+
+
 def crawl_order(portals: list[Portal], last_requests: dict[str, int]) -> list[int]:
     """The order portals start in: the longest crawls (by their region's requests in the last run) first, so
     that the night does not end waiting on one big portal started last; a portal never crawled first of all (it
@@ -157,9 +173,10 @@ def crawl_order(portals: list[Portal], last_requests: dict[str, int]) -> list[in
 def nightly(registry: str = str(DEFAULT_REGISTRY), db: str = str(DEFAULT_DB), archive: str = str(DEFAULT_ARCHIVE),
             only: list[str] | None = None, check: bool = True, retry_failed: bool = False,
             registry_text: str | None = None, settings: dict | None = None, dask: str | None = None,
-            batch: int | None = None, concurrent: int | None = None) -> NightlyResult:
-    """Crawl the registry's portals (`concurrent` at once, see CONCURRENT_PORTALS), extract what they hold in
-    batches (on this machine's worker processes, or on the Dask cluster at `dask`), load it, run the checks."""
+            batch: int | None = None, concurrent: int | None = None, recheck: float | None = None) -> NightlyResult:
+    """Crawl the registry's portals (`concurrent` at once, see CONCURRENT_PORTALS; report pages and files checked
+    again after `recheck` days, see RECHECK_DAYS), extract what they hold in batches (on this machine's worker
+    processes, or on the Dask cluster at `dask`), load it, run the checks."""
     spans: list[Span] = []
     with span(spans, "setup"):
         portals = select(parse_registry(registry_text, registry) if registry_text else load_registry(registry), only)
@@ -168,7 +185,7 @@ def nightly(registry: str = str(DEFAULT_REGISTRY), db: str = str(DEFAULT_DB), ar
         fetcher = Fetcher(FetchSettings(**(settings or {})))
         store = CrawlStore(con)
         run_id = store.start_run(registry, len(portals))
-        _begin(RunContext(fetcher, RawArchive(archive), store, run_id))
+        _begin(RunContext(fetcher, RawArchive(archive), store, run_id, recheck_days(recheck)))
     try:
         t0 = time.monotonic()
         writer = con.cursor()  # the flow's own connection: crawl threads write crawl tables through `store`
@@ -263,7 +280,8 @@ def run_command(args, check: bool = True) -> int:
             print(f"gkreports: {err}", file=sys.stderr)
             return 2
         result = nightly(registry, args.db, args.archive, args.only, check, args.retry_failed, registry_text,
-                         dask=args.dask, batch=args.batch, concurrent=args.concurrent_portals)
+                         dask=args.dask, batch=args.batch, concurrent=args.concurrent_portals,
+                         recheck=args.recheck_days)
     print_nightly(result, args.db)
     return 0 if result.anything_done else 1
 

@@ -255,6 +255,9 @@ def add_crawl_options(p):
     p.add_argument("--concurrent-portals", type=int, default=None, metavar="N",
                    help="portals crawled at once, each at its host's rate (default $GKREPORTS_CONCURRENT_PORTALS, "
                         "else 32)")
+    p.add_argument("--recheck-days", type=float, default=None, metavar="D",
+                   help="ask again for an archived report page or file D to 2×D days after its last check "
+                        "(default $GKREPORTS_RECHECK_DAYS, else 7; 0: every one on every run). List pages: always")
     add_scale_options(p)
 
 

@@ -25,6 +25,7 @@ def print_nightly(result, db, console: Console | None = None, errors_per_portal:
     table = Table(title="crawl summary", show_lines=False)
     for name, justify in (("portal", "left"), ("family", "left"), ("lists", "right"), ("found", "right"),
                           ("documents", "right"), ("new", "right"), ("fetched", "right"), ("304", "right"),
+                          ("fresh", "right"),
                           ("failed", "right"), ("skipped", "right"), ("loaded", "right"), ("unchanged", "right"),
                           ("load failed", "right")):
         table.add_column(name, justify=justify)
@@ -32,7 +33,7 @@ def print_nightly(result, db, console: Console | None = None, errors_per_portal:
         c = loads.get(s.region_code, Counter())
         table.add_row(f"{s.region_code} {s.region_name}", s.family or "-", str(s.list_pages), str(s.found),
                       str(s.documents), str(s.new), str(s.requests["fetched"]), str(s.requests["not_modified"]),
-                      str(s.failed), str(s.requests["disallowed"] + s.requests["refused"]),
+                      str(s.fresh), str(s.failed), str(s.requests["disallowed"] + s.requests["refused"]),
                       str(c["ok"] + c["partial"] + c["alternate"]), str(c["unchanged"]), str(c["failed"]))
     console.print(table)
     for s in result.portals:

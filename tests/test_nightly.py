@@ -43,13 +43,31 @@ def test_the_nightly_flow_crawls_loads_and_checks_then_reruns_unchanged(prefect_
     before = con.execute("SELECT * FROM facts ORDER BY ALL").fetchall()
     con.close()
     assert loaded >= 10
-    again = nightly("demo", db, raw, registry_text=registry)
+    start = len(server.requests)
+    again = nightly("demo", db, raw, registry_text=registry)  # report pages and files were checked just now
     assert sum(s.new for s in again.portals) == 0
     assert {r.status for r in again.loads} == {"unchanged"}
-    assert sum(s.requests["not_modified"] for s in again.portals) >= 30
+    assert sum(s.fresh for s in again.portals) >= expected  # taken from the archive, unasked
+    assert sum(s.documents for s in again.portals) == expected
+    asked = server.requests[start:]
+    lists = sum(s.list_pages for s in again.portals)
+    assert 0 < len(asked) <= lists + 8  # the list pages (and a cookie challenge, robots.txt), nothing else
+    assert sum(s.requests["not_modified"] for s in again.portals) >= lists - 1
+    # Every report page and file asked for again, conditionally, when asked for every run (0 days) ...
+    every = nightly("demo", db, raw, registry_text=registry, recheck=0)
+    assert sum(s.fresh for s in every.portals) == 0
+    assert sum(s.requests["not_modified"] for s in every.portals) >= lists + expected
+    assert {r.status for r in every.loads} == {"unchanged"}
+    # ... or once their last check is more than twice the window old.
+    con = duckdb.connect(db)
+    con.execute("UPDATE crawl_log SET fetched_at = fetched_at - INTERVAL 15 DAY")
+    con.close()
+    due = nightly("demo", db, raw, registry_text=registry, recheck=7)
+    assert sum(s.fresh for s in due.portals) == 0
+    assert sum(s.requests["not_modified"] for s in due.portals) >= lists + expected
     con = duckdb.connect(db, read_only=True)
     assert con.execute("SELECT * FROM facts ORDER BY ALL").fetchall() == before
-    assert con.execute("SELECT count(*), count(finished_at) FROM crawl_runs").fetchone() == (2, 2)
+    assert con.execute("SELECT count(*), count(finished_at) FROM crawl_runs").fetchone() == (4, 4)
 
 
 def test_one_dead_portal_does_not_fail_the_run_but_nothing_done_does(prefect_harness, demo, tmp_path, capsys):
@@ -117,3 +135,18 @@ def test_portals_are_crawled_as_many_at_once_as_asked_and_longest_first_again(pr
     every = nightly("demo", db, raw, registry_text=registry, check=False, concurrent=4)
     assert most_at_once(every) == 4  # all four portals crawl side by side
     assert [s.region_code for s in every.portals] == [site.portal(k).region_code for k in keys]  # registry order
+
+
+def test_a_document_falls_due_between_the_window_and_twice_it_spread_by_its_url():
+    from datetime import datetime, timedelta
+    from crawler.crawl import due
+    checked = datetime(2026, 1, 1, 3, 0)
+    urls = [f"http://www.example.gov.cn/art/{i}.html" for i in range(400)]
+    days = []
+    for url in urls:
+        assert due(url, checked, 0, now=checked)  # 0 days: always asked
+        assert not due(url, checked, 7, now=checked + timedelta(days=7) - timedelta(seconds=1))
+        assert due(url, checked, 7, now=checked + timedelta(days=14))
+        days.append(next(d for d in range(7, 15) if due(url, checked, 7, now=checked + timedelta(days=d))))
+    assert {d: days.count(d) for d in range(8, 15)} == {d: days.count(d) for d in set(days) if d > 7}
+    assert all(30 <= days.count(d) <= 90 for d in range(8, 15))  # spread over the week, no night takes them all
