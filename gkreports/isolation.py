@@ -62,6 +62,7 @@ def _start_worker(limits: Limits) -> None:
                 os._exit(1)
     threading.Thread(target=follow_parent, name="follow-parent", daemon=True).start()
     import extractors.docx, extractors.html, extractors.pdf  # noqa: E401,F401 - paid once, not per document
+    import gkreports.extracted, gkreports.narrative  # noqa: E401,F401 - what the warehouse's `finish` runs here
 
 
 def _stopped(*_) -> None:
@@ -106,8 +107,9 @@ def _memory_exhausted(err: BaseException) -> bool:
     return False
 
 
-def _extract_in_worker(data: bytes, name: str | None, images, limits: Limits):
-    """(Report or ExtractionError, seconds, peak resident MB, whether the worker should be replaced)."""
+def _extract_in_worker(data: bytes, name: str | None, images, limits: Limits, finish=None):
+    """(Report or ExtractionError — or what `finish(data, name, outcome)` made of it —, seconds, peak resident MB,
+    whether the worker should be replaced)."""
     use_limits(limits)
     _reset_peak()
     space_before = _status_mb("VmPeak") or 0.0
@@ -131,6 +133,8 @@ def _extract_in_worker(data: bytes, name: str | None, images, limits: Limits):
                                                f"limit ({ENV['memory_mb']})", name)
     # A worker left near its limit is replaced before the next document (fragmentation, half-freed arenas).
     replace = exhausted or space >= NEAR_LIMIT * limits.memory_mb
+    if finish is not None:
+        outcome = finish(data, name, outcome)
     return outcome, time.perf_counter() - started, _status_mb("VmHWM"), replace
 
 
@@ -194,18 +198,21 @@ atexit.register(shutdown)
 
 
 def run_limited(data: bytes, name: str | None = None, images: dict | None = None,
-                limits: Limits | None = None) -> tuple[Report | ExtractionError, Measured]:
+                limits: Limits | None = None, finish=None) -> tuple[Report | ExtractionError, Measured]:
     """Extract in a worker under `limits` (the environment's when None): the report or the ExtractionError, and
-    what it cost. An extractor bug is raised as it was raised in the worker."""
+    what it cost. An extractor bug is raised as it was raised in the worker. `finish(data, name, outcome)`, a
+    module-level function, runs in the worker on the report or the extractor's ExtractionError, and its result
+    comes back instead (what the worker sends back is then whatever `finish` made); an ExtractionError the parent
+    makes itself (timeout, a worker that died) comes back as such."""
     limits = limits or Limits.from_env()
     started = time.perf_counter()
     pool, generation = _get_pool(limits)
-    outcome, peak, replace = _attempt(pool, data, name, images, limits)
+    outcome, peak, replace = _attempt(pool, data, name, images, limits, finish)
     if isinstance(outcome, _Displaced) and generation != _generation:
         # Another document had this pool replaced (its worker ran out of memory) while this one was in it: the
         # failure is not this document's, so it runs once more in the new pool.
         pool, generation = _get_pool(limits)
-        outcome, peak, replace = _attempt(pool, data, name, images, limits)
+        outcome, peak, replace = _attempt(pool, data, name, images, limits, finish)
     if isinstance(outcome, _Displaced):
         outcome = outcome.error
     if replace:
@@ -220,8 +227,8 @@ class _Displaced:
         self.error = error
 
 
-def _attempt(pool: ProcessPool, data: bytes, name, images, limits: Limits):
-    future = pool.schedule(_extract_in_worker, args=(data, name, images, limits), timeout=limits.seconds)
+def _attempt(pool: ProcessPool, data: bytes, name, images, limits: Limits, finish=None):
+    future = pool.schedule(_extract_in_worker, args=(data, name, images, limits, finish), timeout=limits.seconds)
     try:
         outcome, _, peak, replace = _wait(future, pool, limits)
         return outcome, peak, replace
@@ -238,15 +245,15 @@ def _attempt(pool: ProcessPool, data: bytes, name, images, limits: Limits):
                                           name)), None, False
 
 
-def run_many(jobs: list[tuple[bytes, str | None, dict | None]],
-             limits: Limits | None = None) -> list[tuple[Report | ExtractionError | Exception, Measured]]:
+def run_many(jobs: list[tuple[bytes, str | None, dict | None]], limits: Limits | None = None,
+             finish=None) -> list[tuple[Report | ExtractionError | Exception, Measured]]:
     """`run_limited` over (data, name, images) jobs, `limits.workers` at a time, in the jobs' order. An extractor
     bug comes back as the exception it raised, in its place, so that one document cannot stop the others."""
     limits = limits or Limits.from_env()
 
     def one(job):
         try:
-            return run_limited(*job, limits=limits)
+            return run_limited(*job, limits=limits, finish=finish)
         except Exception as err:  # noqa: BLE001 - the caller records it against its document
             return err, Measured(0.0, None)
     if limits.workers == 1 or len(jobs) <= 1:

@@ -9,7 +9,6 @@ Write behaviour, by construction:
 """
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -17,10 +16,11 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from extractors import MEDIA_TYPES, ExtractionError, Report, sniff
+from extractors import ExtractionError, Report
 from extractors.regions import lookup
 from extractors.template import all_template_cells
 from gkreports import DEFAULT_DB  # noqa: F401  (re-exported: the warehouse file)
+from gkreports.extracted import Extracted, _bug, document_id, extracted  # noqa: F401  (re-exported)
 from gkreports.isolation import extract_limited
 
 SQL_DIR = Path(__file__).resolve().parent.parent / "sql"
@@ -66,55 +66,8 @@ def _insert_rows(con, table: str, rows: list[dict], or_ignore: bool = False):
     con.execute(f"INSERT {'OR IGNORE ' if or_ignore else ''}INTO {table} BY NAME SELECT * FROM incoming")
 
 
-def document_id(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
 def _now() -> datetime:
     return datetime.now().replace(microsecond=0)
-
-
-@dataclass
-class Extracted:
-    """What extraction made of one document's bytes: its report, or why there is none. It travels from the
-    extracting processes (or Dask workers) to the one writer, so it holds plain data only."""
-    source: str
-    document_id: str
-    size: int
-    media_type: str | None
-    report: Report | None = None
-    reason: str | None = None  # a failure's stable code
-    message: str | None = None
-    recorded: bool = True  # False: the bytes could not be read, so there is no document to list
-    # The prose's MinHash (gkreports.narrative.signature: characters, shingles, values), made where the document
-    # was read, so that no step after extraction reads the document again.
-    narrative: tuple[int, int, list[int]] | None = None
-
-    @property
-    def failure(self) -> str:
-        return f"{self.reason}: {self.message}"
-
-
-def extracted(data: bytes, source: str, outcome: Report | ExtractionError) -> Extracted:
-    """The outcome of extracting `data` as the writer takes it (a report without publisher or year is a failure)."""
-    doc_id, size = document_id(data), len(data)
-    if isinstance(outcome, Report) and outcome.template != "pre2019" and (outcome.publisher is None
-                                                                           or outcome.year is None):
-        outcome = ExtractionError("metadata_missing", "the report's publisher or year could not be read from its "
-                                  "title or text", source)
-    if isinstance(outcome, Report):
-        narrative = None
-        if outcome.prose is not None:
-            from gkreports.narrative import signature
-            narrative, outcome.prose = signature(outcome.prose), None  # the signature travels on, not the text
-        return Extracted(source, doc_id, size, outcome.media_type, report=outcome, narrative=narrative)
-    return Extracted(source, doc_id, size, MEDIA_TYPES.get(sniff(data)), reason=outcome.reason,
-                     message=outcome.message)
-
-
-def _bug(err: Exception, source: str) -> ExtractionError:
-    """An extractor bug must not stop the batch: it is recorded like any failure."""
-    return ExtractionError("extractor_error", f"{type(err).__name__}: {err}", source)
 
 
 @dataclass(frozen=True)
@@ -127,7 +80,9 @@ class Job:
 
 def extract_jobs(jobs: list[Job], read, limits=None) -> list[Extracted]:
     """Extract documents side by side in the limited worker processes (gkreports.isolation), in the jobs' order.
-    `read(key)` gives bytes; a document whose bytes cannot be read comes back unrecorded, with the reason."""
+    `read(key)` gives bytes; a document whose bytes cannot be read comes back unrecorded, with the reason. The
+    extracting process makes each `Extracted` itself (hash, prose signature): what comes back is the report without
+    its prose, and this process does no work per document beyond reading its bytes."""
     from gkreports.isolation import run_many
     inputs, unreadable = [], {}
     for i, job in enumerate(jobs):
@@ -140,10 +95,11 @@ def extract_jobs(jobs: list[Job], read, limits=None) -> list[Extracted]:
             continue
         inputs.append((i, data, job.source, images))
     out: list[Extracted | None] = [unreadable.get(i) for i in range(len(jobs))]
-    outcomes = run_many([(data, source, images) for _, data, source, images in inputs], limits)
+    outcomes = run_many([(data, source, images) for _, data, source, images in inputs], limits, finish=extracted)
     for (i, data, source, _), (outcome, _) in zip(inputs, outcomes):
-        out[i] = extracted(data, source, outcome if isinstance(outcome, (Report, ExtractionError))
-                           else _bug(outcome, source))
+        # What the parent decided itself (a timeout, a process that died, an extractor bug) is made here.
+        out[i] = outcome if isinstance(outcome, Extracted) else extracted(
+            data, source, outcome if isinstance(outcome, (Report, ExtractionError)) else _bug(outcome, source))
     return out
 
 
