@@ -123,6 +123,17 @@ def test_after_a_timeout_the_next_document_is_read_by_a_fresh_worker(hulan_2023)
     assert report.status == "ok" and len(report.cells) == 200
 
 
+def test_the_extracted_document_is_made_in_the_worker_and_a_timeout_in_the_parent():
+    from gkreports.extracted import Extracted, extracted
+    page = (ROOT / "tests" / "real" / "pingtan-2021.html").read_bytes()
+    limits = Limits(seconds=1.5)
+    outcome, _ = run_limited(page, "pingtan-2021.html", limits=limits, finish=extracted)
+    assert isinstance(outcome, Extracted) and outcome.report is not None and outcome.report.prose is None
+    assert outcome == extracted(page, "pingtan-2021.html", extract_limited(page, "pingtan-2021.html", limits=limits))
+    outcome, _ = run_limited(hostile.ruled_maze_pdf(120), "maze.pdf", limits=limits, finish=extracted)
+    assert isinstance(outcome, ExtractionError) and outcome.reason == "timeout"
+
+
 def test_images_are_passed_through_to_the_extractor(monkeypatch):
     seen = {}
 
