@@ -47,7 +47,7 @@ class Fetched:
     """One URL's outcome, as the crawl log records it."""
     url: str  # as requested
     final_url: str  # after redirects
-    outcome: str  # fetched | not_modified | error | blocked | disallowed | refused
+    outcome: str  # fetched | not_modified | error | blocked | disallowed | refused; fresh: not asked (crawler.crawl)
     status: int | None = None
     body: bytes | None = None
     content_type: str | None = None
