@@ -37,17 +37,16 @@ def parse_html(text: str):
         return None
 
 
-def text_of(element, separator: str = "", strip: bool = False) -> str:
-    """The text of an element as BeautifulSoup's get_text(separator, strip) reads it: its strings in document
-    order, without comments. A string inside a script, style, template, rt or rp element belongs to the innermost
-    of them, and is read only by get_text on that element itself (as BeautifulSoup's string classes have it)."""
+def strings_of(element) -> list[str]:
+    """The strings BeautifulSoup's get_text joins for an element, in document order, without comments. A string
+    inside a script, style, template, rt or rp element belongs to the innermost of them, and is read only by
+    get_text on that element itself (as BeautifulSoup's string classes have it)."""
     def container(node):
         return node.tag if isinstance(node.tag, str) and node.tag in _HIDDEN else None
 
     wanted = container(element)
     inside = wanted or next((up.tag for up in element.iterancestors() if container(up)), None)
     strings: list[str] = []
-
     # Depth-first without recursion (Word-pasted pages nest deeper than Python's stack): a node's text, then its
     # children, each followed by its tail, which is read in the node's context.
     stack: list = [(element, inside, False)]
@@ -66,9 +65,19 @@ def text_of(element, separator: str = "", strip: bool = False) -> str:
             if child.tail:
                 stack.append((child.tail, inner, True))
             stack.append((child, inner, False))
+    return strings
+
+
+def joined(strings: list[str], separator: str = "", strip: bool = False) -> str:
+    """get_text(separator, strip) of the element `strings` were read from (see strings_of)."""
     if strip:
         strings = [s for s in (s.strip() for s in strings) if s]
     return separator.join(strings)
+
+
+def text_of(element, separator: str = "", strip: bool = False) -> str:
+    """The text of an element as BeautifulSoup's get_text(separator, strip) reads it."""
+    return joined(strings_of(element), separator, strip)
 
 
 @dataclass
@@ -115,6 +124,11 @@ class Page:
         """The parsed page (lxml; None when nothing in it parses to an element)."""
         return parse_html(self.text)
 
+    @cached_property
+    def strings(self) -> list[str]:
+        """The page's strings (see strings_of), walked once for its published date and its tables verdict."""
+        return strings_of(self.tree) if self.tree is not None else []
+
     def resolve(self, href: str) -> str | None:
         href = (href or "").strip()
         if not href or href.startswith(("javascript:", "mailto:", "#", "tel:")):
@@ -131,9 +145,10 @@ class Page:
             url = self.resolve(href) if href is not None else None
             if not url:
                 continue
-            text = clean_title(text_of(a, " ", strip=True))
+            strings = strings_of(a)
+            text = clean_title(joined(strings, " ", strip=True))
             full = clean_title(a.get("title") or "")
-            title = full if full and (len(full) >= len(text) or text.endswith("…") or "…" in text_of(a)) else text
+            title = full if full and (len(full) >= len(text) or text.endswith("…") or "…" in joined(strings)) else text
             date = None
             holder = next(a.iterancestors("li"), None)
             if holder is None:
@@ -159,7 +174,7 @@ class Page:
 
     @property
     def published(self) -> str | None:
-        return published_date(self.meta, text_of(self.tree, " ") if self.tree is not None else "")
+        return published_date(self.meta, joined(self.strings, " "))
 
     @property
     def site_id_code(self) -> str | None:
@@ -181,7 +196,7 @@ class Page:
         """Whether the page itself prints the report's tables (rather than only linking attachments)."""
         if self.tree is None or next(self.tree.iter("table"), None) is None:
             return False
-        text = text_of(self.tree)
+        text = joined(self.strings)
         return any(word in text for word in ("申请人情况", "本年新收政府信息公开申请数量", "行政复议", "主动公开"))
 
     def body_images(self, limit: int = 40) -> list[tuple[str, str]]:
