@@ -110,7 +110,7 @@ class PortalCrawl:
                                  log=lambda g, ref, p: self._log(g, ref or referrer, p))
         body, sha = None, None
         if got.outcome == "not_modified" and known:
-            body, sha = self.archive.get(known[2]), known[2]
+            body, sha = self.archive.get(known.sha256), known.sha256
         elif got.outcome == "fetched" and got.status == 200:
             body = got.body
             if purpose == "attachment":

@@ -111,11 +111,6 @@ class CrawlStore:
                 "SELECT region_code, count(*) FROM crawl_log WHERE run_id = (SELECT max(run_id) FROM crawl_runs"
                 " WHERE finished_at IS NOT NULL) GROUP BY region_code").fetchall())
 
-    def validators(self, url: str) -> tuple[str | None, str | None, str] | None:
-        """(etag, last_modified, sha256) of the last good download of a URL, for a conditional GET."""
-        known = self.known(url)
-        return known[:3] if known else None
-
     def known(self, url: str) -> Known | None:
         """What the crawl knows of a URL's last good download, and when its bytes were last confirmed current."""
         with self._lock:

@@ -32,11 +32,17 @@ from gkreports.warehouse import Extracted, Job, LoadResult, batches, extract_job
 BATCH_SIZE = 50  # documents per extraction task and per load transaction (GKREPORTS_BATCH_SIZE)
 
 
-def batch_size() -> int:
+def env_setting(name: str, default, minimum):
+    """A number the operator may set in the environment (`name`), of the default's type, at least `minimum`; the
+    default when unset or unreadable."""
     try:
-        return max(1, int(os.environ.get("GKREPORTS_BATCH_SIZE", BATCH_SIZE)))
+        return max(minimum, type(default)(os.environ.get(name, default)))
     except ValueError:
-        return BATCH_SIZE
+        return default
+
+
+def batch_size() -> int:
+    return env_setting("GKREPORTS_BATCH_SIZE", BATCH_SIZE, 1)
 
 
 @dataclass(frozen=True)

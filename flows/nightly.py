@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import time
 from contextlib import ExitStack, contextmanager
@@ -22,7 +21,7 @@ from crawler.fetch import Fetcher, FetchSettings
 from crawler.registry import DEFAULT_REGISTRY, Portal, RegistryError, load_registry, parse_registry
 from crawler.store import CrawlStore
 from gkreports.checks import CheckSummary, run_checks
-from flows.batches import Extraction, Span, batch_size, extraction_runner, span
+from flows.batches import Extraction, Span, batch_size, env_setting, extraction_runner, span
 from gkreports.warehouse import DEFAULT_DB, LoadResult, connect, plan
 from gkreports.portals import record_portals
 from gkreports.publish import refresh_and_publish
@@ -144,24 +143,6 @@ def select(portals: list[Portal], only: list[str] | None) -> list[Portal]:
     return chosen
 
 
-def concurrent_portals(asked: int | None = None) -> int:
-    if asked:
-        return max(1, asked)
-    try:
-        return max(1, int(os.environ.get("GKREPORTS_CONCURRENT_PORTALS", CONCURRENT_PORTALS)))
-    except ValueError:
-        return CONCURRENT_PORTALS
-
-
-def recheck_days(asked: float | None = None) -> float:
-    if asked is not None:
-        return max(0.0, asked)
-    try:
-        return max(0.0, float(os.environ.get("GKREPORTS_RECHECK_DAYS", RECHECK_DAYS)))
-    except ValueError:
-        return RECHECK_DAYS
-
-
 def crawl_order(portals: list[Portal], last_requests: dict[str, int]) -> list[int]:
     """The order portals start in: the longest crawls (by their region's requests in the last run) first, so
     that the night does not end waiting on one big portal started last; a portal never crawled first of all (it
@@ -185,7 +166,9 @@ def nightly(registry: str = str(DEFAULT_REGISTRY), db: str = str(DEFAULT_DB), ar
         fetcher = Fetcher(FetchSettings(**(settings or {})))
         store = CrawlStore(con)
         run_id = store.start_run(registry, len(portals))
-        _begin(RunContext(fetcher, RawArchive(archive), store, run_id, recheck_days(recheck)))
+        recheck_days = max(0.0, recheck) if recheck is not None else \
+            env_setting("GKREPORTS_RECHECK_DAYS", RECHECK_DAYS, 0.0)
+        _begin(RunContext(fetcher, RawArchive(archive), store, run_id, recheck_days))
     try:
         t0 = time.monotonic()
         writer = con.cursor()  # the flow's own connection: crawl threads write crawl tables through `store`
@@ -193,7 +176,8 @@ def nightly(registry: str = str(DEFAULT_REGISTRY), db: str = str(DEFAULT_DB), ar
         summaries: dict[int, PortalSummary] = {}
         loads: list[LoadResult] = []
         with run_progress(len(portals)) as bar, extraction_runner(dask) as runner, \
-                ThreadPoolTaskRunner(max_workers=concurrent_portals(concurrent)) as crawling:
+                ThreadPoolTaskRunner(max_workers=max(1, concurrent) if concurrent else
+                                     env_setting("GKREPORTS_CONCURRENT_PORTALS", CONCURRENT_PORTALS, 1)) as crawling:
             extraction = Extraction(_run(run_id).archive.get, writer, batch or batch_size(), runner, spans,
                                     lambda r: bar.loaded(f"{r.status} {r.source.rsplit('/', 1)[-1][:40]}"))
             futures = {crawling.submit(crawl_task, {"portal": portals[i], "run_id": run_id}): i
